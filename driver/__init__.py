@@ -1,0 +1,6 @@
+"""The driver interface between the scenarios and a system under test."""
+
+from . import errors
+from .interface import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest, UserStatus
+
+__all__ = ["Account", "Capability", "EnrollmentScreen", "Session", "Stage", "SystemUnderTest", "UserStatus", "errors"]

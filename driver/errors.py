@@ -1,0 +1,111 @@
+"""The refusals a system under test reports, by name.
+
+A driver translates its system's refusal (an exception, an error page, a status
+code) into one of these, so steps can say which refusal they expect. `str()` of
+each is the one line the system showed, or a default.
+"""
+
+__all__ = [
+    "Refused",
+    "WrongCredentials",
+    "AddressNotAllowed",
+    "MfaLocked",
+    "CodeRejected",
+    "CodeRequired",
+    "SetupRequired",
+    "SessionEnded",
+    "MfaNotAvailable",
+    "AlreadyEnrolled",
+    "NoEnrollmentInProgress",
+    "DeviceNameRequired",
+    "NotAccountHolder",
+    "UnknownUser",
+    "SelfResetRefused",
+    "InvalidSafelistEntry",
+    "DuplicateName",
+    "CapabilityMissing",
+    "SystemUnreachable",
+]
+
+
+class Refused(Exception):
+    """The system refused a documented action; nothing changed."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or type(self).__name__)
+
+
+class WrongCredentials(Refused):
+    """Unknown username or wrong password; which one is not said."""
+
+
+class AddressNotAllowed(Refused):
+    """The client address is outside the practice's IP safelist."""
+
+
+class MfaLocked(Refused):
+    """Too many consecutive wrong codes; code entry is locked until MFA is reset."""
+
+
+class CodeRejected(Refused):
+    """A wrong, expired, replayed or foreign one-time code."""
+
+
+class CodeRequired(Refused):
+    """The session still waits for a one-time code."""
+
+
+class SetupRequired(Refused):
+    """The practice requires MFA and the user has not set it up yet."""
+
+
+class SessionEnded(Refused):
+    """The session no longer exists (signed out, or ended by a reset)."""
+
+
+class MfaNotAvailable(Refused):
+    """The practice does not have MFA."""
+
+
+class AlreadyEnrolled(Refused):
+    """The user already has a device; one device per user."""
+
+
+class NoEnrollmentInProgress(Refused):
+    """A device was saved without a QR code having been shown first."""
+
+
+class DeviceNameRequired(Refused):
+    """The device name was empty."""
+
+
+class NotAccountHolder(Refused):
+    """Only account holders reach Practice Security Settings and User Settings."""
+
+
+class UnknownUser(Refused):
+    """No such user (in the actor's practice)."""
+
+
+class SelfResetRefused(Refused):
+    """An account holder tried to reset their own MFA."""
+
+
+class InvalidSafelistEntry(Refused):
+    """An IP safelist entry is not an address or CIDR range."""
+
+
+class DuplicateName(Refused):
+    """Seeding: a practice or username that already exists."""
+
+
+class CapabilityMissing(Exception):
+    """The system under test does not offer an optional capability a scenario needs."""
+
+    def __init__(self, capability: object) -> None:
+        self.capability = capability
+        super().__init__(f"the system under test lacks the capability {capability}")
+
+
+class SystemUnreachable(Exception):
+    """The system under test did not answer."""

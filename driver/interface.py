@@ -1,0 +1,214 @@
+"""The one interface through which every scenario drives a system under test.
+
+Steps call these methods and assert on what they return; they never see how a
+system is reached (in-process object, browser, a vendor's own client). A driver
+implements `SystemUnderTest` and `Session`, raises the refusals named in
+`driver.errors`, and declares which optional `Capability`s it offers. A method
+of a capability the system lacks raises `CapabilityMissing`; scenarios that
+need it are skipped with the capability named, never passed.
+
+Vendors: see docs/driver-interface.md and examples/vendor_driver/.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from .errors import CapabilityMissing
+
+__all__ = [
+    "Capability",
+    "Stage",
+    "EnrollmentScreen",
+    "UserStatus",
+    "Account",
+    "Session",
+    "SystemUnderTest",
+]
+
+
+class Capability(str, Enum):
+    """Optional powers of a system under test, beyond the documented actions."""
+
+    SEEDING = "seeding"
+    """Create practices and users on demand (otherwise personas come from a profile)."""
+    CLOCK = "clock"
+    """Set and move the system's clock."""
+    SUPPORT_CONSOLE = "support-console"
+    """Act as vendor support, who resets the MFA of any user."""
+    CLIENT_ADDRESS = "client-address"
+    """Sign in as if from a chosen IP address."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Stage(str, Enum):
+    """Where a session stands after the password."""
+
+    SIGNED_IN = "signed in"
+    CODE_REQUIRED = "code required"
+    SETUP_REQUIRED = "setup required"
+
+
+@dataclass(frozen=True)
+class EnrollmentScreen:
+    """The MFA Configuration page as a user sees it."""
+
+    suggested_apps: tuple[str, ...]
+    qr_png: bytes
+    """The QR code exactly as displayed (PNG); the harness decodes it as a phone would."""
+
+    def __repr__(self) -> str:  # never print what the QR code holds
+        return f"EnrollmentScreen(suggested_apps={self.suggested_apps!r}, qr_png=<{len(self.qr_png)} bytes>)"
+
+
+@dataclass(frozen=True)
+class UserStatus:
+    """One row of User Settings: a user and their MFA status."""
+
+    username: str
+    enrolled: bool
+    device_name: str | None = None
+    account_holder: bool = False
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who plays a persona: the practice, the username and the password."""
+
+    practice: str
+    username: str
+    password: str
+    account_holder: bool = False
+
+    def __repr__(self) -> str:  # the password stays out of logs and reports
+        return f"Account(practice={self.practice!r}, username={self.username!r}, account_holder={self.account_holder})"
+
+
+class Session(ABC):
+    """One person's browser session, from the password on."""
+
+    @property
+    @abstractmethod
+    def stage(self) -> Stage: ...
+
+    @abstractmethod
+    def submit_code(self, code: str) -> Stage:
+        """Answer the code prompt. Raises CodeRejected or MfaLocked."""
+
+    @abstractmethod
+    def enter_application(self) -> None:
+        """Use the product. Raises CodeRequired, SetupRequired or SessionEnded until fully signed in."""
+
+    @abstractmethod
+    def sign_out(self) -> None: ...
+
+    # Self-enrollment: profile -> Security (new tab) -> Authenticator -> MFA Configuration,
+    # or the forced setup screen under enforcement.
+    @abstractmethod
+    def open_mfa_configuration(self, authenticator: str | None = None) -> EnrollmentScreen:
+        """Choose an authenticator (a suggested app, or None for another TOTP app) and show its QR code.
+
+        Raises MfaNotAvailable or AlreadyEnrolled."""
+
+    @abstractmethod
+    def save_device(self, code: str, device_name: str) -> None:
+        """Enter the app's one-time code, name the device, Save. Raises CodeRejected or DeviceNameRequired."""
+
+    @abstractmethod
+    def own_mfa_status(self) -> UserStatus:
+        """The signed-in user's own MFA status, as their Authenticator page shows it."""
+
+    # Account holder: Menu -> Admin -> Practice Security Settings (NotAccountHolder for anyone else).
+    @abstractmethod
+    def enforcement(self) -> bool: ...
+
+    @abstractmethod
+    def set_enforcement(self, enforced: bool) -> None:
+        """Check or clear "enforce MFA for ALL users". Raises MfaNotAvailable when switching on without MFA."""
+
+    @abstractmethod
+    def safelist(self) -> tuple[str, ...]: ...
+
+    @abstractmethod
+    def set_safelist(self, entries: list[str]) -> None:
+        """Replace the IP Safelist. Raises InvalidSafelistEntry naming the bad entry; nothing is saved then."""
+
+    # Account holder: Security Settings -> User Settings.
+    @abstractmethod
+    def user_statuses(self) -> list[UserStatus]:
+        """Every user of the holder's practice with their MFA status."""
+
+    @abstractmethod
+    def find_user(self, username: str) -> UserStatus | None:
+        """Search User Settings; None when the search finds nobody."""
+
+    @abstractmethod
+    def reset_mfa(self, username: str) -> None:
+        """Select the user and press Reset MFA. Raises UnknownUser or SelfResetRefused."""
+
+
+class SystemUnderTest(ABC):
+    """A system whose MFA behaviour is checked against the how-to."""
+
+    name: str = "system under test"
+    capabilities: frozenset[Capability] = frozenset()
+    code_latency: float = 2.0
+    """Seconds between computing a code and the system checking it; a phone waits
+    for a fresh time step rather than send a code this close to expiring."""
+
+    def describe(self) -> dict[str, str]:
+        """What the report header shows about this system."""
+        return {"driver": self.name}
+
+    # Life cycle
+    def start_scenario(self, name: str) -> None:
+        """Called before each scenario."""
+
+    def finish_scenario(self, failed: bool) -> None:
+        """Called after each scenario, passed or failed."""
+
+    def close(self) -> None:
+        """Called once after the run."""
+
+    @abstractmethod
+    def sign_in(self, username: str, password: str, *, address: str | None = None) -> Session:
+        """Enter username and password. Raises WrongCredentials, AddressNotAllowed or MfaLocked.
+
+        `address` needs Capability.CLIENT_ADDRESS."""
+
+    # Personas: from seeding, or named by the system's profile.
+    def persona(self, name: str) -> Account | None:
+        """The account a profile names for a persona, for systems without seeding."""
+        return None
+
+    def profile_practice(self, display: str, *, mfa_available: bool) -> str | None:
+        """The practice a profile names for a scenario's practice, for systems without seeding."""
+        return None
+
+    def create_practice(self, name: str, *, mfa_available: bool = True) -> None:
+        raise CapabilityMissing(Capability.SEEDING)
+
+    def create_user(self, practice: str, username: str, password: str, *, account_holder: bool = False) -> None:
+        raise CapabilityMissing(Capability.SEEDING)
+
+    # Clock
+    def now(self) -> float:
+        """The system's current Unix time (the real clock unless the system offers CLOCK)."""
+        return time.time()
+
+    def set_time(self, when: datetime) -> None:
+        raise CapabilityMissing(Capability.CLOCK)
+
+    def advance(self, seconds: float) -> None:
+        raise CapabilityMissing(Capability.CLOCK)
+
+    # Vendor support
+    def support_reset_mfa(self, username: str) -> None:
+        """Vendor support resets any user's MFA. Raises UnknownUser."""
+        raise CapabilityMissing(Capability.SUPPORT_CONSOLE)

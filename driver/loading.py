@@ -1,0 +1,47 @@
+"""Choose the system under test from `--sut` / `MFA_SUT`.
+
+`simulator` (the default) is the in-process reference; anything else is an
+import path `package.module:factory` naming a zero-argument callable that
+returns a `SystemUnderTest`, so a vendor checks their system without editing
+this repository.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from .interface import SystemUnderTest
+
+__all__ = ["DEFAULT_SUT", "SutSpecError", "resolve_sut_spec", "load_system"]
+
+DEFAULT_SUT = "simulator"
+BUILT_IN = {"simulator": "driver.inprocess:simulator_system"}
+
+
+class SutSpecError(Exception):
+    """The --sut value does not name a usable system; one line for the user."""
+
+
+def resolve_sut_spec(option: str | None) -> str:
+    return option or os.environ.get("MFA_SUT") or DEFAULT_SUT
+
+
+def load_system(spec: str) -> SystemUnderTest:
+    target = BUILT_IN.get(spec, spec)
+    module_name, sep, attr = target.partition(":")
+    if not sep or not module_name or not attr:
+        raise SutSpecError(f"--sut {spec!r}: expected 'simulator' or 'package.module:factory'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise SutSpecError(f"--sut {spec!r}: cannot import {module_name!r} ({error})") from None
+    factory = getattr(module, attr, None)
+    if not callable(factory):
+        raise SutSpecError(f"--sut {spec!r}: {module_name!r} has no callable {attr!r}")
+    system = factory()
+    if not isinstance(system, SystemUnderTest):
+        raise SutSpecError(
+            f"--sut {spec!r}: {attr}() returned {type(system).__name__}, not a driver.interface.SystemUnderTest"
+        )
+    return system

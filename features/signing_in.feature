@@ -1,0 +1,89 @@
+Feature: Signing in with an authenticator
+  An enrolled user gives the one-time code from their authenticator app after
+  the password, at every sign-in. Codes follow RFC 6238 TOTP: they change every
+  30 seconds, tolerate one step of clock drift and are accepted only once.
+
+  Background:
+    Given Riverside Clinic is a practice where MFA is available
+    And Erin is a user of Riverside Clinic
+    And Erin has set up MFA with her phone
+
+  Rule: An enrolled user is asked for a code at every sign-in
+
+    @SGN-01 @inferred
+    Example: Erin signs in with the code from her phone
+      When Erin signs in with her password
+      Then Erin is asked for a code from her authenticator
+      And Erin cannot use the product yet
+      When Erin enters the code her phone shows
+      Then Erin is signed in
+
+    @SGN-01 @inferred
+    Example: The code is asked for again at the next sign-in
+      Given Erin has signed in
+      When Erin signs out
+      And Erin signs in with her password
+      Then Erin is asked for a code from her authenticator
+
+  Rule: Only a current code from the enrolled device signs in
+
+    @SGN-04 @inferred
+    Example: A wrong code does not sign in
+      When Erin signs in with her password
+      And Erin enters a code that is not her phone's
+      Then the code is refused
+      And Erin cannot use the product yet
+
+    @SGN-04 @inferred
+    Example: A code from another authenticator does not sign in
+      Given Erin has a second phone set up for another account
+      When Erin signs in with her password
+      And Erin enters the code her second phone shows
+      Then the code is refused
+
+    @SGN-03 @needs-clock @inferred
+    Scenario Outline: A code from <offset> time steps away is <verdict>
+      Given 5 minutes have passed since Erin set up MFA
+      When Erin signs in with her password
+      And Erin enters the code her phone shows <offset> time steps from now
+      Then the code is <verdict>
+
+      Examples:
+        | offset | verdict  |
+        | -2     | refused  |
+        | -1     | accepted |
+        | 0      | accepted |
+        | 1      | accepted |
+        | 2      | refused  |
+
+    @SGN-03 @needs-clock @inferred
+    Example: A code kept for more than a minute has expired
+      Given it is 09:00:00 UTC
+      When Erin notes the code her phone shows
+      And 61 seconds pass
+      And Erin signs in with her password
+      And Erin enters the noted code
+      Then the code is refused
+
+  Rule: Each code is accepted once
+
+    @SGN-05 @needs-clock @inferred
+    Example: A code that has signed in once does not sign in again
+      Given it is 09:00:00 UTC
+      And Erin has signed in
+      When Erin signs out
+      And Erin signs in with her password
+      And Erin enters the code she last used
+      Then the code is refused
+
+    @SGN-05 @needs-clock @inferred
+    Example: An older code is refused after a newer one was accepted
+      Given it is 09:00:00 UTC
+      When Erin notes the code her phone shows
+      And 30 seconds pass
+      And Erin signs in with her password
+      And Erin enters the code her phone shows
+      And Erin signs out
+      And Erin signs in with her password
+      And Erin enters the noted code
+      Then the code is refused

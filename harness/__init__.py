@@ -1,0 +1,1 @@
+"""The harness around the scenarios: command line, pytest plugin, catalogue, authenticator."""

@@ -1,0 +1,68 @@
+"""`mfa-conformance`: run the acceptance suite, serve the simulator, render
+reports, explore. Each subcommand is a thin layer over its module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+__all__ = ["main", "STEPS_DIR"]
+
+REPO = Path(__file__).resolve().parent.parent
+STEPS_DIR = REPO / "steps"
+
+# Subcommands implemented elsewhere: name -> (module, help). Each module has main(argv) -> int.
+DELEGATED = {
+    "serve": ("webapp.cli", "serve the reference simulator as a web app"),
+    "report": ("harness.report.cli", "render report.html again from machine-readable results"),
+    "explore": ("explore.cli", "model-based exploration with random sequences of documented actions"),
+}
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="mfa-conformance run",
+        description="Run the acceptance suite against a system under test. "
+        "Options not listed here are passed to pytest (e.g. -k, -m, -n auto).",
+    )
+    parser.add_argument("--sut", help="'simulator' (default), or 'package.module:factory'; env MFA_SUT")
+    args, pytest_args = parser.parse_known_args(argv)
+    import pytest
+
+    command = [str(STEPS_DIR), "-p", "harness.console", "-q", "--no-header", "-p", "no:cacheprovider",
+               "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"), *pytest_args]
+    if args.sut:
+        command += ["--sut", args.sut]
+    code = pytest.main(command)
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print("mfa-conformance: no scenario was selected; nothing was checked", file=sys.stderr)
+    return int(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"run": "run the acceptance suite against a system under test",
+                **{name: text for name, (_, text) in DELEGATED.items()}}
+    if not argv or argv[0] in ("-h", "--help") or argv[0] not in commands:
+        usage = "\n".join(f"  {name:<8} {text}" for name, text in commands.items())
+        stream = sys.stdout if argv and argv[0] in ("-h", "--help") else sys.stderr
+        if argv and argv[0] not in ("-h", "--help"):
+            print(f"mfa-conformance: unknown command {argv[0]!r}", file=sys.stderr)
+        print(f"usage: mfa-conformance COMMAND [options]\n\ncommands:\n{usage}", file=stream)
+        return 0 if stream is sys.stdout else 2
+    name, rest = argv[0], argv[1:]
+    if name == "run":
+        return run(rest)
+    module_name, _ = DELEGATED[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        print(f"mfa-conformance {name}: not available in this installation ({error.name} is missing)", file=sys.stderr)
+        return 2
+    return int(module.main(rest))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The reference simulator: one object holding one vendor's whole MFA world."""
+
+from __future__ import annotations
+
+from .accounts import Accounts
+from .base import WRONG_CODE_LIMIT
+from .clock import Clock, system_clock
+from .enforcement import Enforcement
+from .enrollment import Enrollment
+from .safelist import SafelistSettings
+from .signing_in import SigningIn
+from .state import State
+from .support import Support
+
+__all__ = ["Simulator"]
+
+
+class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, Support):
+    """Every documented action, as methods taking a session token.
+
+    Each method either completes or raises an `MfaError` having changed nothing.
+    """
+
+    def __init__(self, *, clock: Clock = system_clock, state: State | None = None,
+                 wrong_code_limit: int = WRONG_CODE_LIMIT) -> None:
+        self.clock = clock
+        self.state = state if state is not None else State()
+        self.wrong_code_limit = wrong_code_limit

@@ -1,0 +1,90 @@
+"""Practices, personas, the clock, and the refusals every feature shares."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from driver import Capability, SystemUnderTest
+from driver import errors as refused
+
+from .cast import Cast, require
+from .outcome import Outcome
+
+
+@pytest.fixture
+def cast(system: SystemUnderTest) -> Cast:
+    return Cast(system)
+
+
+@pytest.fixture
+def outcome() -> Outcome:
+    return Outcome()
+
+
+@given(parsers.re(r"(?P<practice>.+) is a practice where MFA is (?P<negation>not )?available"))
+def _(cast: Cast, practice: str, negation: str | None) -> None:
+    cast.add_practice(practice, mfa_available=not negation)
+
+
+@given(parsers.parse("{name} is the account holder of {practice}"))
+def _(cast: Cast, name: str, practice: str) -> None:
+    cast.add_person(name, practice, account_holder=True)
+
+
+@given(parsers.parse("{name} is a user of {practice}"))
+def _(cast: Cast, name: str, practice: str) -> None:
+    cast.add_person(name, practice, account_holder=False)
+
+
+@given(parsers.parse("it is {hour:d}:{minute:d}:{second:d} UTC"))
+def _(system: SystemUnderTest, hour: int, minute: int, second: int) -> None:
+    require(system, Capability.CLOCK)
+    today = datetime.now(timezone.utc)
+    system.set_time(today.replace(hour=hour, minute=minute, second=second, microsecond=0))
+
+
+@given(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes) pass"))
+@when(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes) pass"))
+def _(system: SystemUnderTest, amount: str, unit: str) -> None:
+    require(system, Capability.CLOCK)
+    system.advance(int(amount) * (60 if unit == "minutes" else 1))
+
+
+@given(parsers.parse("{minutes:d} minutes have passed since {name} set up MFA"))
+def _(system: SystemUnderTest, minutes: int) -> None:
+    require(system, Capability.CLOCK)
+    system.advance(minutes * 60)
+
+
+_REFUSALS = {
+    "only an account holder can do this": refused.NotAccountHolder,
+    "MFA is not available to her practice": refused.MfaNotAvailable,
+    "there is no such user in her practice": refused.UnknownUser,
+    "she already has an MFA device": refused.AlreadyEnrolled,
+    "the device needs a name": refused.DeviceNameRequired,
+    "her code entry is locked": refused.MfaLocked,
+}
+
+
+@then(parsers.re(r"\w+ is told that (?P<what>" + "|".join(map(re.escape, _REFUSALS)) + ")"))
+def _(outcome: Outcome, what: str) -> None:
+    outcome.refused_as(_REFUSALS[what])
+
+
+@then(parsers.re(r"(?:\w+) is told to contact vendor support"))
+def _(outcome: Outcome) -> None:
+    outcome.refused_as(refused.SelfResetRefused)
+
+
+@then("the code is refused")
+def _(outcome: Outcome) -> None:
+    outcome.refused_as(refused.CodeRejected)
+
+
+@then("the code is accepted")
+def _(outcome: Outcome) -> None:
+    outcome.succeeded()

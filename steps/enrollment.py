@@ -1,0 +1,150 @@
+"""Self-enrollment and the forced setup screen: choose an app, scan, code, name, save."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from driver import EnrollmentScreen
+from harness.authenticator import KeyUri, QrCodeReader
+
+from .cast import Cast, Persona
+from .outcome import Outcome, attempt
+
+PRONOUN = r"(?:her|his|their)"
+OTHER_APP = "another TOTP-compatible app"
+
+
+def _spotlit(cast: Cast) -> Persona:
+    assert cast.spotlight is not None, "no persona has been named yet"
+    return cast.spotlight
+
+
+@when(parsers.re(rf"(?P<name>\w+) opens the authenticator setup from {PRONOUN} profile's security settings"),
+      target_fixture="outcome")
+def _(cast: Cast, name: str) -> Outcome:
+    persona = cast[name]
+    return attempt(f"{name} opening the MFA Configuration page", persona.open_setup)
+
+
+@given(parsers.parse("{name} has opened the authenticator setup"))
+def _(cast: Cast, name: str) -> None:
+    cast[name].open_setup()
+
+
+@when(parsers.parse("{name} chooses {app} on the MFA Configuration page"))
+def _(cast: Cast, name: str, app: str) -> None:
+    persona = cast[name]
+    suggested = persona.open_setup().suggested_apps
+    assert suggested, "the MFA Configuration page suggests no authenticator app"
+    chosen = {"the first suggested app": suggested[0], "the last suggested app": suggested[-1]}.get(app)
+    persona.open_setup(chosen if app != OTHER_APP else None)
+
+
+@given(parsers.re(rf"(?P<name>\w+) has set up MFA with {PRONOUN} phone"))
+def _(cast: Cast, name: str) -> None:
+    cast[name].set_up_mfa()
+
+
+@given(parsers.re(rf"(?P<name>\w+) scans the QR code with {PRONOUN} phone"))
+@when(parsers.re(rf"(?P<name>\w+) scans the QR code with {PRONOUN} phone"))
+def _(cast: Cast, name: str) -> None:
+    cast[name].scan()
+
+
+@given(parsers.re(rf"(?P<name>\w+) scans the QR code with {PRONOUN} new phone"))
+@when(parsers.re(rf"(?P<name>\w+) scans the QR code with {PRONOUN} new phone"))
+def _(cast: Cast, name: str) -> None:
+    persona = cast[name]
+    persona.lose_phone()
+    persona.scan()
+
+
+@given(parsers.re(rf"\w+ saves the device as \"(?P<device>[^\"]+)\" with the code {PRONOUN} phone shows"),
+       target_fixture="outcome")
+@when(parsers.re(rf"\w+ saves the device as \"(?P<device>[^\"]+)\" with the code {PRONOUN} phone shows"),
+      target_fixture="outcome")
+def _(cast: Cast, device: str) -> Outcome:
+    persona = _spotlit(cast)
+    return attempt(f"{persona.name} saving the device", lambda: persona.save_device(device))
+
+
+@when(parsers.re(rf"\w+ saves the device as \"(?P<device>[^\"]+)\" with a code that is not {PRONOUN} phone's"),
+      target_fixture="outcome")
+def _(cast: Cast, device: str) -> Outcome:
+    persona = _spotlit(cast)
+    wrong = f"{(int(persona.phone.code_at_offset(0)) + 500_000) % 1_000_000:06d}"
+    assert persona.session is not None
+    return attempt(f"{persona.name} saving the device with a wrong code",
+                   lambda: persona.session.save_device(wrong, device))
+
+
+@when(parsers.re(r"\w+ saves the device as \"(?P<device>[^\"]+)\" with the noted code"), target_fixture="outcome")
+def _(cast: Cast, device: str) -> Outcome:
+    persona = _spotlit(cast)
+    assert persona.session is not None and persona.noted_code is not None
+    return attempt(f"{persona.name} saving the device with an old code",
+                   lambda: persona.session.save_device(persona.noted_code, device))
+
+
+@when(parsers.re(rf"\w+ saves the device with no name and the code {PRONOUN} phone shows"), target_fixture="outcome")
+def _(cast: Cast) -> Outcome:
+    persona = _spotlit(cast)
+    return attempt(f"{persona.name} saving an unnamed device", lambda: persona.save_device(""))
+
+
+@then(parsers.re(r"\w+ is asked to choose one of the suggested authenticator apps"))
+def _(outcome: Outcome) -> None:
+    screen = outcome.succeeded()
+    assert isinstance(screen, EnrollmentScreen)
+    assert screen.suggested_apps, "the MFA Configuration page suggests no authenticator app"
+
+
+@then(parsers.re(r"(?:she|he|they) is shown a QR code to scan with it|\w+ is shown a QR code to scan with it"))
+def _(outcome: Outcome) -> None:
+    screen = outcome.succeeded()
+    assert isinstance(screen, EnrollmentScreen)
+    KeyUri.parse(QrCodeReader.read(screen.qr_png))
+
+
+@then("the setup screen offers the suggested authenticator apps and a QR code")
+def _(cast: Cast) -> None:
+    persona = _spotlit(cast)
+    screen = persona.open_setup()
+    assert screen.suggested_apps, "the setup screen suggests no authenticator app"
+    KeyUri.parse(QrCodeReader.read(screen.qr_png))
+
+
+@then("the QR code holds a TOTP key that every authenticator app accepts")
+def _(cast: Cast) -> None:
+    persona = _spotlit(cast)
+    key = persona.phone.last_scanned
+    assert key is not None, f"{persona.name}'s phone has scanned no QR code"
+    problems = []
+    if not key.issuer:
+        problems.append("no issuer")
+    if not key.account:
+        problems.append("no account name")
+    if key.algorithm != "SHA1":
+        problems.append(f"algorithm {key.algorithm}, not SHA1")
+    if key.digits != 6:
+        problems.append(f"{key.digits} digits, not 6")
+    if key.period != 30:
+        problems.append(f"a period of {key.period} s, not 30")
+    if key.secret_bits < 160:
+        problems.append(f"a secret of {key.secret_bits} bits, under 160")
+    assert not problems, "the Key URI has " + ", ".join(problems)
+
+
+@then(parsers.re(r"(?P<name>\w+)'s own MFA status shows the device \"(?P<device>[^\"]+)\""))
+def _(cast: Cast, outcome: Outcome, name: str, device: str) -> None:
+    status = cast[name].ensure_signed_in().own_mfa_status()
+    assert status.enrolled, f"{name}'s MFA status is not enrolled"
+    assert status.device_name == device, f"{name}'s device is {status.device_name!r}, not {device!r}"
+
+
+@then(parsers.re(r"(?P<name>\w+)'s own MFA status shows no device"))
+def _(cast: Cast, name: str) -> None:
+    persona = cast[name]
+    assert persona.session is not None
+    status = persona.session.own_mfa_status()
+    assert not status.enrolled, f"{name} is enrolled with {status.device_name!r}"
