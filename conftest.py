@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "harness.plugin",
+    "harness.console",
     "steps.common",
     "steps.signing_in",
     "steps.enrollment",

@@ -28,10 +28,19 @@ def run(argv: list[str]) -> int:
         "Options not listed here are passed to pytest (e.g. -k, -m, -n auto).",
     )
     parser.add_argument("--sut", help="'simulator' (default), or 'package.module:factory'; env MFA_SUT")
+    parser.add_argument("--features", type=Path, help="a .feature file or folder to run instead of features/")
     args, pytest_args = parser.parse_known_args(argv)
+    import os
+
     import pytest
 
-    command = [str(STEPS_DIR), "-p", "harness.console", "-q", "--no-header", "-p", "no:cacheprovider",
+    if args.features is not None:
+        if not args.features.exists():
+            print(f"mfa-conformance run: --features {args.features}: no such file or folder", file=sys.stderr)
+            return 4
+        os.environ["MFA_FEATURES"] = str(args.features.resolve())
+
+    command = [str(STEPS_DIR), "-q", "--no-header", "-p", "no:cacheprovider",
                "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"), *pytest_args]
     if args.sut:
         command += ["--sut", args.sut]

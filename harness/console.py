@@ -50,6 +50,8 @@ class GherkinConsole:
             self.outcomes[report.nodeid] = outcome
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if not self.outcomes:
+            return
         write = terminalreporter.write_line
         by_feature: dict[str, list[ScenarioOutcome]] = defaultdict(list)
         for outcome in self.outcomes.values():
