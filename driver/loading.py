@@ -39,7 +39,10 @@ def load_system(spec: str) -> SystemUnderTest:
     factory = getattr(module, attr, None)
     if not callable(factory):
         raise SutSpecError(f"--sut {spec!r}: {module_name!r} has no callable {attr!r}")
-    system = factory()
+    try:
+        system = factory()
+    except Exception as error:  # a vendor's factory may fail any way; say so in one line
+        raise SutSpecError(f"--sut {spec!r}: {attr}() failed: {type(error).__name__}: {error}") from None
     if not isinstance(system, SystemUnderTest):
         raise SutSpecError(
             f"--sut {spec!r}: {attr}() returned {type(system).__name__}, not a driver.interface.SystemUnderTest"

@@ -13,10 +13,13 @@ from .state import Practice, User
 __all__ = ["Accounts", "hash_password", "password_matches"]
 
 
+PASSWORD_COST = 2**4
+"""scrypt's work factor. The simulator guards throw-away test accounts, so the
+cost is kept minimal: what matters is that a dump of its state holds no password."""
+
+
 def hash_password(password: str, salt: bytes) -> bytes:
-    # A light scrypt: enough that a dumped state does not show passwords,
-    # cheap enough for thousands of sign-ins in a test run.
-    return hashlib.scrypt(password.encode(), salt=salt, n=2**10, r=8, p=1)
+    return hashlib.scrypt(password.encode(), salt=salt, n=PASSWORD_COST, r=8, p=1)
 
 
 def password_matches(user: User, password: str) -> bool:

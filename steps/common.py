@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -42,9 +42,12 @@ def _(cast: Cast, name: str, practice: str) -> None:
 
 @given(parsers.parse("it is {hour:d}:{minute:d}:{second:d} UTC"))
 def _(system: SystemUnderTest, hour: int, minute: int, second: int) -> None:
+    """The next such time of day on the system's clock: time never runs backwards,
+    which would make codes already used look like future ones."""
     require(system, Capability.CLOCK)
-    today = datetime.now(timezone.utc)
-    system.set_time(today.replace(hour=hour, minute=minute, second=second, microsecond=0))
+    now = datetime.fromtimestamp(system.now(), timezone.utc)
+    when = now.replace(hour=hour, minute=minute, second=second, microsecond=0)
+    system.set_time(when if when > now else when + timedelta(days=1))
 
 
 @given(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes) pass"))

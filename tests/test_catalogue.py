@@ -1,0 +1,103 @@
+"""The catalogue and the feature files agree, and the features stay declarative.
+
+A catalogue entry without a scenario, a scenario naming an unknown ID, a kind
+tag that does not match the IDs' kinds, or a scenario that uses a capability
+without declaring it all fail here, before any system is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pytest_bdd.feature import get_features
+
+from harness.catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
+
+ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
+CATALOGUE = load_catalogue()
+FEATURES = get_features([str(FEATURES_DIR)])
+SCENARIOS = [
+    (feature, scenario, scenario.tags | feature.tags | (scenario.rule.tags if scenario.rule else set()))
+    for feature in FEATURES
+    for scenario in feature.scenarios.values()
+]
+IDS = [(f"{Path(f.filename).name}: {s.name}", tags) for f, s, tags in SCENARIOS]
+
+
+def test_there_is_one_feature_file_per_capability() -> None:
+    names = sorted(Path(f.filename).stem for f in FEATURES)
+    assert names == sorted([
+        "self_enrollment", "signing_in", "enforcing_mfa", "disabling_enforcement",
+        "user_management", "lockout_and_recovery", "ip_safelist",
+    ])
+
+
+def test_every_catalogue_entry_has_a_scenario() -> None:
+    tagged = {tag for _, tags in IDS for tag in tags}
+    assert sorted(set(CATALOGUE) - tagged) == []
+
+
+@pytest.mark.parametrize(("scenario", "tags"), IDS, ids=[name for name, _ in IDS])
+def test_scenario_tags_name_known_requirements_and_their_kinds(scenario: str, tags: set[str]) -> None:
+    ids = {t for t in tags if ID_TAG.match(t)}
+    assert ids, "the scenario is tagged with no requirement ID"
+    assert sorted(ids - set(CATALOGUE)) == [], "unknown requirement IDs"
+    assert {t for t in tags if t in KINDS} == {CATALOGUE[i].kind for i in ids}, "kind tags do not match the IDs' kinds"
+    unknown = tags - ids - set(KINDS) - set(CAPABILITY_TAGS)
+    assert not unknown, f"tags that mean nothing to the harness: {sorted(unknown)}"
+
+
+CAPABILITY_STEPS = {
+    "needs-clock": re.compile(r"^(it is \d|\d+ (seconds|minutes) pass|\d+ minutes have passed)"),
+    "needs-support-console": re.compile(r"^vendor support "),
+    "needs-client-address": re.compile(r" from \d|from <address>"),
+}
+
+
+@pytest.mark.parametrize(("feature", "scenario", "tags"), SCENARIOS, ids=[name for name, _ in IDS])
+def test_scenarios_declare_the_capabilities_their_steps_use(feature, scenario, tags) -> None:
+    texts = [step.name for step in scenario.steps]
+    for tag, pattern in CAPABILITY_STEPS.items():
+        uses = any(pattern.search(text) for text in texts)
+        assert uses == (tag in tags), f"uses the capability behind @{tag}: {uses}; tagged: {tag in tags}"
+
+
+HOW_WORDS = re.compile(r"\b(click|clicks|button|press|presses|type|types|field|selector|url|page loads)\b|https?://|#\w|\b\d{6}\b",
+                       re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", sorted(FEATURES_DIR.glob("*.feature")), ids=lambda p: p.name)
+def test_features_say_what_happens_not_how(path: Path) -> None:
+    offending = [
+        f"line {n}: {line.strip()}"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if not line.strip().startswith("@") and HOW_WORDS.search(line)
+    ]
+    assert offending == []
+
+
+def test_background_holds_only_givens() -> None:
+    for feature in FEATURES:
+        if feature.background:
+            assert {step.type for step in feature.background.steps} == {"given"}, feature.name
+
+
+def test_inferred_and_interpreted_entries_give_their_reasons() -> None:
+    for requirement in CATALOGUE.values():
+        assert requirement.source
+        if requirement.kind != "documented":
+            assert requirement.reason, requirement.id
+        if requirement.kind == "interpreted":
+            assert requirement.position, requirement.id
+
+
+def test_a_malformed_catalogue_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "requirements.toml"
+    bad.write_text('[ENR-01]\nkind = "guessed"\nsource = "x"\nstatement = "y"\n', encoding="utf-8")
+    with pytest.raises(CatalogueError, match="ENR-01 has kind 'guessed'"):
+        load_catalogue.__wrapped__(bad)
+    bad.write_text("[ENR-01\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="requirements.toml"):
+        load_catalogue.__wrapped__(bad)
