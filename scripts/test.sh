@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the project's tests need on a fresh machine, then runs them all:
+# the acceptance suite in-process, the project's own tests, the browser run.
+# Extra arguments go to pytest (e.g. scripts/test.sh -m "not browser").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "scripts/test.sh: /usr/bin/chromium is missing; run: sudo apt-get install -y chromium" >&2
+        exit 2
+    fi
+fi
+
+python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e .
+exec .venv/bin/python -m pytest "$@"
