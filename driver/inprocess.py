@@ -21,6 +21,10 @@ from .interface import Capability, EnrollmentScreen, Session, Stage, SystemUnder
 
 __all__ = ["InProcessSystem", "InProcessSession", "simulator_system"]
 
+_REAL_TIME_FOR = ["_pytest.timing", "_pytest.runner", "pytest_bdd.reporting"]
+"""Modules that keep the real clock while the simulator's is frozen, so step
+and scenario durations in reports stay true."""
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -159,7 +163,7 @@ class InProcessSystem(SystemUnderTest):
 
     def set_time(self, when: datetime) -> None:
         self.finish_scenario(False)
-        self._frozen = freezegun.freeze_time(when.astimezone(timezone.utc), tick=False)
+        self._frozen = freezegun.freeze_time(when.astimezone(timezone.utc), tick=False, ignore=_REAL_TIME_FOR)
         self._frozen_clock = self._frozen.start()
 
     def advance(self, seconds: float) -> None:
