@@ -29,6 +29,10 @@ def run(argv: list[str]) -> int:
     )
     parser.add_argument("--sut", help="'simulator' (default), or 'package.module:factory'; env MFA_SUT")
     parser.add_argument("--features", type=Path, help="a .feature file or folder to run instead of features/")
+    parser.add_argument("--report-dir", type=Path, default=Path("reports"),
+                        help="where report.html and the machine-readable results go (default: reports/)")
+    parser.add_argument("--expected-failures", type=Path, metavar="FILE",
+                        help="TOML file of known failures: reported as expected; expired or stale entries fail the run")
     args, pytest_args = parser.parse_known_args(argv)
     import os
 
@@ -44,6 +48,12 @@ def run(argv: list[str]) -> int:
                "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"), *pytest_args]
     if args.sut:
         command += ["--sut", args.sut]
+    if args.expected_failures is not None:
+        if not args.expected_failures.is_file():
+            print(f"mfa-conformance run: --expected-failures {args.expected_failures}: no such file", file=sys.stderr)
+            return 4
+        command += ["--expected-failures", str(args.expected_failures.resolve())]
+    command += ["--report-dir", str(args.report_dir.resolve())]
     code = pytest.main(command)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("mfa-conformance: no scenario was selected; nothing was checked", file=sys.stderr)

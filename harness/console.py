@@ -11,7 +11,7 @@ from .plugin import SCENARIO_PROPERTY
 
 __all__ = ["ScenarioOutcome", "collect_outcome"]
 
-MARKS = {"passed": "✔", "failed": "✘", "skipped": "–"}
+MARKS = {"passed": "✔", "failed": "✘", "skipped": "–", "expected failure": "⚑"}
 
 
 class ScenarioOutcome(dict):
@@ -27,7 +27,12 @@ def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:
     outcome["outcome"] = report.outcome
     outcome["duration"] = report.duration
     outcome["message"] = ""
-    if report.skipped and isinstance(report.longrepr, tuple):
+    if report.skipped and hasattr(report, "wasxfail"):  # failed, as an --expected-failures entry said
+        outcome["outcome"] = "expected failure"
+        outcome["expected"] = report.wasxfail
+        crash = getattr(report.longrepr, "reprcrash", None)
+        outcome["message"] = crash.message if crash is not None else ""
+    elif report.skipped and isinstance(report.longrepr, tuple):
         outcome["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
     elif report.failed:
         crash = getattr(report.longrepr, "reprcrash", None)
@@ -65,13 +70,20 @@ class GherkinConsole:
                 write(f"  {MARKS[o['outcome']]} {o['scenario']}  {tags}", **colour)
                 if o["outcome"] == "skipped":
                     write(f"      skipped: {o['message']}", yellow=True)
-                elif o["outcome"] == "failed":
+                elif o["outcome"] == "expected failure":
+                    write(f"      {o['expected']}", yellow=True)
+                if o["outcome"] in ("failed", "expected failure"):
                     failing = next((s for s in o["steps"] if s["failed"]), None)
+                    tone = {"red": True} if o["outcome"] == "failed" else {"yellow": True}
                     if failing:
-                        write(f"      failed at: {failing['keyword']} {failing['text']}", red=True)
-                    write(f"      {o['message']}", red=True)
+                        write(f"      failed at: {failing['keyword']} {failing['text']}", **tone)
+                    write(f"      {o['message']}", **tone)
             write("")
         counts = {k: sum(o["outcome"] == k for o in self.outcomes.values()) for k in ("passed", "failed", "skipped")}
+        expected = sum(o["outcome"] == "expected failure" for o in self.outcomes.values())
+        if expected:
+            write(f"expected failures: {expected} (listed in --expected-failures; not counted below)",
+                  yellow=True)
         write(f"scenarios: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped", bold=True)
 
 

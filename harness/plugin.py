@@ -30,34 +30,43 @@ def is_scenario(item: pytest.Item) -> bool:
 
 
 def scenario_record(item: pytest.Item) -> dict[str, object]:
-    """Feature, rule, scenario, tags and per-step outcome of a scenario item, as plain data."""
+    """Feature, rule, scenario, tags and per-step outcome of a scenario item, as plain data.
+
+    Every step of the scenario is listed, background steps first, whether it ran
+    or not: reports render the whole scenario from this record alone. Each step's
+    `status` is "passed", "failed" (the step that failed) or "skipped" (never ran);
+    `failed` is pytest-bdd's own flag, which it also sets on the steps after a failure.
+    """
     template = registry_get_safe(scenario_wrapper_template_registry, getattr(item, "obj", None))
-    ran = registry_get_safe(scenario_reports_registry, item)
-    if ran is not None:
-        data = ran.serialize()
-        feature, rule = data["feature"], data.get("rule")
-        steps = [
-            {"keyword": s["keyword"], "text": s["name"], "failed": s["failed"], "duration": round(s["duration"], 6)}
-            for s in data["steps"]
-        ]
-        return {
-            "feature": feature["name"], "feature_file": feature["rel_filename"],
-            "rule": rule["name"] if rule else None, "scenario": data["name"], "line": data["line_number"],
-            "tags": sorted(set(data["tags"]) | set(feature["tags"]) | set(rule["tags"] if rule else ())),
-            "steps": steps, "ran": True,
-        }
     assert template is not None
     callspec = getattr(item, "callspec", None)
     example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-    scenario = template.render(example) if example else None
-    steps = scenario.steps if scenario else template.steps
+    scenario = template.render(example)
+    ran = registry_get_safe(scenario_reports_registry, item)
+    reported = ran.serialize()["steps"] if ran is not None else []
+    backgrounds = len(template.all_background_steps)
+    steps, failure_seen = [], False
+    for index, step in enumerate(scenario.steps):
+        done = reported[index] if index < len(reported) else None
+        failed = bool(done and done["failed"])
+        status = "skipped" if done is None or failure_seen else "failed" if failed else "passed"
+        failure_seen = failure_seen or failed
+        steps.append({
+            "keyword": step.keyword, "text": step.name, "failed": failed,
+            "duration": round(done["duration"], 6) if done and status != "skipped" else 0.0,
+            "status": status, "line": step.line_number, "background": index < backgrounds,
+            "datatable": [[str(cell) for cell in row] for row in step.datatable.raw()] if step.datatable else None,
+            "docstring": step.docstring,
+        })
+    rule = template.rule
     return {
         "feature": template.feature.name, "feature_file": template.feature.rel_filename,
-        "rule": template.rule.name if template.rule else None,
-        "scenario": scenario.name if scenario else template.name, "line": template.line_number,
-        "tags": sorted(template.tags | template.feature.tags | (template.rule.tags if template.rule else set())),
-        "steps": [{"keyword": s.keyword, "text": s.name, "failed": False, "duration": 0.0} for s in steps],
-        "ran": False,
+        "feature_description": template.feature.description or "",
+        "rule": rule.name if rule else None, "rule_description": (rule.description or "") if rule else "",
+        "keyword": scenario.keyword, "scenario": scenario.name, "line": template.line_number,
+        "example": callspec.indices.get("_pytest_bdd_example") if callspec else None,
+        "tags": sorted(template.tags | template.feature.tags | (rule.tags if rule else set())),
+        "steps": steps, "ran": ran is not None,
     }
 
 

@@ -1,0 +1,13 @@
+"""The conformance report: results of a run as HTML living documentation,
+a requirement traceability matrix, and machine-readable files for CI.
+
+`plugin` collects the results during a run (serial or xdist) and writes them;
+`model` is the results as data; `cucumber`, `junit`, `html` and `writer` turn
+them into files; `expected` handles a vendor's expected-failures list; `cli`
+renders report.html again from results.json.
+"""
+
+from .model import Results, ResultsError, load_results
+from .writer import REPORT_FILES, write_html, write_reports
+
+__all__ = ["Results", "ResultsError", "load_results", "REPORT_FILES", "write_reports", "write_html"]

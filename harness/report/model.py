@@ -1,0 +1,259 @@
+"""The results of one run as plain data: what every report file is written from.
+
+`results.json` is this model serialised; `mfa-conformance report --from DIR`
+reads it back, so every report can be rendered again without the run. The
+catalogue travels inside the results, so a report shows the requirements as
+they were when the run checked them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "FORMAT",
+    "OUTCOMES",
+    "StepResult",
+    "ScenarioResult",
+    "FeatureInfo",
+    "Expectation",
+    "ExpectedEntry",
+    "RunInfo",
+    "RequirementInfo",
+    "RequirementSummary",
+    "Results",
+    "ResultsError",
+    "load_results",
+]
+
+FORMAT = "mfa-conformance-results/1"
+
+OUTCOMES = ("failed", "expected failure", "passed", "skipped", "not run")
+"""Scenario and requirement outcomes, worst first (a requirement takes its worst scenario's)."""
+
+ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
+
+
+class ResultsError(Exception):
+    """A results file is missing or not one this version reads; one line for the user."""
+
+
+@dataclass
+class StepResult:
+    keyword: str
+    text: str
+    status: str
+    """"passed", "failed" or "skipped" (never ran)."""
+    duration: float | None = 0.0
+    """Seconds; None when it could not be measured (the step ran under a frozen clock)."""
+    line: int | None = None
+    background: bool = False
+    datatable: list[list[str]] | None = None
+    docstring: str | None = None
+
+
+@dataclass
+class Expectation:
+    """How an expected-failure entry bears on one scenario."""
+
+    entry: int
+    """Index of the entry in `Results.expected_failures`."""
+    status: str
+    """"expected" (failed as listed), "passes" (passed though listed), "expired", or "not run"."""
+
+
+@dataclass
+class ScenarioResult:
+    id: str
+    """The pytest node id: unique within a run, the same in serial and parallel runs."""
+    anchor: str
+    feature: str
+    feature_file: str
+    rule: str | None
+    keyword: str
+    name: str
+    line: int
+    example: int | None
+    tags: list[str]
+    steps: list[StepResult]
+    status: str
+    message: str = ""
+    where: str | None = None
+    """file:line of the failing assertion, for failures."""
+    duration: float = 0.0
+    evidence: dict[str, str] = field(default_factory=dict)
+    """Relative paths (from the report folder) of a browser run's "screenshot" and "trace"."""
+    expectation: Expectation | None = None
+
+    @property
+    def requirements(self) -> list[str]:
+        return [tag for tag in self.tags if ID_TAG.match(tag)]
+
+    @property
+    def failing_step(self) -> int | None:
+        return next((i for i, s in enumerate(self.steps) if s.status == "failed"), None)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.feature_file, self.line, self.example or 0, self.id)
+
+
+@dataclass
+class FeatureInfo:
+    file: str
+    name: str
+    description: str = ""
+    rules: dict[str, str] = field(default_factory=dict)
+    """Rule name -> description, in the order the rules appear."""
+
+
+@dataclass
+class ExpectedEntry:
+    """One entry of the expected-failures file, and what the run made of it."""
+
+    reason: str
+    until: str
+    scenario: str | None = None
+    requirement: str | None = None
+    status: str = "not run"
+    """"expected", "now passes", "expired" or "not run"."""
+    scenarios: list[str] = field(default_factory=list)
+    """Ids of the scenarios it matched."""
+
+    @property
+    def target(self) -> str:
+        return f"requirement {self.requirement}" if self.requirement else f"scenario “{self.scenario}”"
+
+    @property
+    def called_out(self) -> bool:
+        """An expired entry, or one that now passes, fails the run."""
+        return self.status in ("expired", "now passes")
+
+
+@dataclass
+class RunInfo:
+    tool_version: str
+    started: str
+    """ISO 8601, UTC."""
+    duration: float
+    sut: str
+    """The --sut value the run was given."""
+    system: dict[str, str]
+    """`SystemUnderTest.describe()`: driver, module or base URL, profile..."""
+    expected_failures_file: str | None = None
+
+
+@dataclass(frozen=True)
+class RequirementInfo:
+    id: str
+    kind: str
+    source: str
+    statement: str
+    position: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class RequirementSummary:
+    requirement: RequirementInfo
+    outcome: str
+    scenarios: list[ScenarioResult]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {o: sum(s.status == o for s in self.scenarios) for o in OUTCOMES[:-1]}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **asdict(self.requirement),
+            "outcome": self.outcome,
+            "counts": self.counts,
+            "scenarios": [
+                {"id": s.id, "feature": s.feature, "name": s.name, "outcome": s.status,
+                 **({"failed_step": f"{s.steps[s.failing_step].keyword} {s.steps[s.failing_step].text}",
+                     "message": s.message} if s.failing_step is not None and s.status != "passed" else {}),
+                 **({"reason": s.message} if s.status == "skipped" else {})}
+                for s in self.scenarios
+            ],
+        }
+
+
+def worst(outcomes: list[str]) -> str:
+    return min(outcomes, key=OUTCOMES.index) if outcomes else "not run"
+
+
+@dataclass
+class Results:
+    run: RunInfo
+    catalogue: list[RequirementInfo]
+    features: list[FeatureInfo]
+    scenarios: list[ScenarioResult]
+    expected_failures: list[ExpectedEntry] = field(default_factory=list)
+    format: str = FORMAT
+
+    @property
+    def verdict(self) -> str:
+        """"passed" unless a scenario failed unexpectedly or an expected-failure entry is called out."""
+        bad = any(s.status == "failed" for s in self.scenarios) or any(e.called_out for e in self.expected_failures)
+        return "failed" if bad else "passed"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {o: sum(s.status == o for s in self.scenarios) for o in OUTCOMES[:-1]}
+
+    def requirements(self) -> list[RequirementSummary]:
+        summaries = []
+        for requirement in self.catalogue:
+            checked = [s for s in self.scenarios if requirement.id in s.tags]
+            summaries.append(RequirementSummary(requirement, worst([s.status for s in checked]), checked))
+        return summaries
+
+    def by_feature(self) -> list[tuple[FeatureInfo, list[ScenarioResult]]]:
+        return [(f, [s for s in self.scenarios if s.feature_file == f.file]) for f in self.features]
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["verdict"] = self.verdict
+        data["counts"] = self.counts
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Results:
+        if data.get("format") != FORMAT:
+            raise ResultsError(f"not a results file of format {FORMAT} (format: {data.get('format')!r})")
+        scenarios = []
+        for raw in data["scenarios"]:
+            raw = dict(raw)
+            raw["steps"] = [StepResult(**s) for s in raw["steps"]]
+            raw["expectation"] = Expectation(**raw["expectation"]) if raw.get("expectation") else None
+            scenarios.append(ScenarioResult(**raw))
+        return cls(
+            run=RunInfo(**data["run"]),
+            catalogue=[RequirementInfo(**r) for r in data["catalogue"]],
+            features=[FeatureInfo(**f) for f in data["features"]],
+            scenarios=scenarios,
+            expected_failures=[ExpectedEntry(**e) for e in data.get("expected_failures", [])],
+        )
+
+
+def load_results(path: Path) -> Results:
+    """Read results.json (or the results.json inside a folder)."""
+    path = path / "results.json" if path.is_dir() else path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: no such file (a run with --report-dir writes it)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ResultsError(f"{path}: cannot read results ({error})") from None
+    try:
+        return Results.from_dict(data)
+    except ResultsError as error:
+        raise ResultsError(f"{path}: {error}") from None
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ResultsError(f"{path}: malformed results ({error!r})") from None

@@ -1,0 +1,178 @@
+"""The pytest plugin that writes the reports: `--report-dir DIR`, `--expected-failures FILE`.
+
+Works the same under `mfa-conformance run` and plain `pytest steps --report-dir X`,
+serial or with pytest-xdist: the controller builds the results from the
+records that travel with each report, and the workers send it the system's
+description at the end. Scenarios listed as expected failures are marked
+xfail where they are collected (on the workers), so pytest's own counts and
+exit status agree with the report; an expired or stale entry fails the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from ..catalogue import load_catalogue
+from ..plugin import SYSTEM_KEY, is_scenario, scenario_record
+from .collect import ScenarioCollector, build_features, build_scenarios
+from .expected import (
+    ExpectedFailure,
+    ExpectedFailuresError,
+    evaluate,
+    load_expected_failures,
+)
+from .model import RequirementInfo, Results, RunInfo
+from .writer import write_reports
+
+__all__ = ["report_dir", "EXPECTED_KEY", "ReportWriter"]
+
+EXPECTED_KEY = pytest.StashKey[list[ExpectedFailure]]()
+SYSTEM_OUTPUT = "mfa_system"
+
+
+def report_dir(config: pytest.Config) -> Path | None:
+    """The folder reports (and a browser driver's evidence) go to, or None."""
+    option = config.getoption("report_dir", None)
+    return None if not option else Path(config.invocation_params.dir, option).resolve()
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _describe(system: object) -> dict[str, str]:
+    try:
+        description = system.describe()  # type: ignore[attr-defined]
+        return {str(k): str(v) for k, v in description.items()}
+    except Exception:  # a vendor's describe() must not cost the report
+        return {"driver": str(getattr(system, "name", "system under test"))}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mfa-conformance", "MFA conformance harness")
+    group.addoption("--report-dir", default=None, metavar="DIR",
+                    help="write report.html, results.json, requirements.json, cucumber.json and junit.xml here")
+    group.addoption("--expected-failures", default=None, metavar="FILE",
+                    help="TOML file of known failures (scenario or requirement, reason, until)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    option = config.getoption("expected_failures", None)
+    failures: list[ExpectedFailure] = []
+    path = None
+    if option:
+        path = Path(config.invocation_params.dir, option)
+        try:
+            failures = load_expected_failures(path, load_catalogue())
+        except ExpectedFailuresError as error:
+            raise pytest.UsageError(f"--expected-failures: {error}") from None
+    config.stash[EXPECTED_KEY] = failures
+    directory = report_dir(config)
+    if directory is not None and not hasattr(config, "workerinput"):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise pytest.UsageError(f"--report-dir {directory}: cannot create it ({error.strerror or error})") from None
+    if (directory is not None or option) and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ReportWriter(config, directory, failures, path), "mfa-report-writer")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    live = [f for f in config.stash.get(EXPECTED_KEY, []) if not f.expired(_today())]
+    for item in items:
+        if not live or not is_scenario(item):
+            continue
+        record = scenario_record(item)
+        for failure in live:
+            if failure.matches(str(record["scenario"]), record["tags"]):  # type: ignore[arg-type]
+                item.add_marker(pytest.mark.xfail(reason=f"expected failure: {failure.reason}", strict=False))
+                break
+    if hasattr(config, "workeroutput") and SYSTEM_KEY in config.stash:
+        config.workeroutput[SYSTEM_OUTPUT] = _describe(config.stash[SYSTEM_KEY])
+
+
+class ReportWriter:
+    """Collects every scenario's reports on the controller and writes the report files at the end."""
+
+    def __init__(self, config: pytest.Config, directory: Path | None, failures: list[ExpectedFailure],
+                 failures_file: Path | None) -> None:
+        self.config = config
+        self.directory = directory
+        self.failures = failures
+        self.failures_file = failures_file
+        self.collector = ScenarioCollector(config.rootpath)
+        self.system: dict[str, str] | None = None
+        self.started = dt.datetime.now(dt.UTC)
+        self.clock = time.monotonic()
+        self.results: Results | None = None
+        self.written: Path | None = None
+        self.failure: str | None = None
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.started = dt.datetime.now(dt.UTC)
+        self.clock = time.monotonic()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.collector.add(report)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: object, error: object) -> None:
+        output = getattr(node, "workeroutput", {}) or {}
+        if self.system is None and output.get(SYSTEM_OUTPUT):
+            self.system = dict(output[SYSTEM_OUTPUT])
+
+    def build(self) -> Results:
+        from driver.loading import resolve_sut_spec
+
+        system = self.system
+        if system is None and SYSTEM_KEY in self.config.stash:
+            system = _describe(self.config.stash[SYSTEM_KEY])
+        scenarios = build_scenarios(self.collector.scenarios)
+        raw = {s.id: s.status for s in scenarios}
+        try:
+            version = metadata.version("mfa-conformance")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        results = Results(
+            run=RunInfo(tool_version=version, started=self.started.isoformat(timespec="seconds"),
+                        duration=round(time.monotonic() - self.clock, 3),
+                        sut=resolve_sut_spec(self.config.getoption("sut", None)),
+                        system=system or {"driver": "system under test"},
+                        expected_failures_file=str(self.failures_file) if self.failures_file else None),
+            catalogue=[RequirementInfo(**vars(r)) for r in load_catalogue().values()],
+            features=build_features(self.collector.scenarios),
+            scenarios=scenarios,
+        )
+        results.expected_failures = evaluate(self.failures, scenarios, _today(), raw)
+        return results
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self.collector.scenarios:
+            return
+        self.results = results = self.build()
+        if self.directory is not None:
+            try:
+                self.written = write_reports(results, self.directory)
+            except OSError as error:
+                self.failure = f"reports not written to {self.directory}: {error.strerror or error}"
+                session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        if any(e.called_out for e in results.expected_failures) and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.failure is not None:
+            terminalreporter.write_line(self.failure, red=True)
+        if self.results is None:
+            return
+        for entry in (e for e in self.results.expected_failures if e.called_out):
+            what = f"expired on {entry.until}" if entry.status == "expired" else "now passes: remove it"
+            terminalreporter.write_line(f"expected-failure entry for {entry.target} {what}", red=True)
+        if self.written is not None:
+            terminalreporter.write_line(f"report: {self.written} (and results.json, requirements.json, "
+                                        f"cucumber.json, junit.xml beside it)")
