@@ -67,8 +67,9 @@ def main() -> int:
         shutil.copytree(REPO / "features", bare / "features")
         (bare / "test_bare.py").write_text(EMPTY_STEPS, encoding="utf-8")
         (bare / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n", encoding="utf-8")
-        suite_cmd = [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider"]
-        bare_cmd = [sys.executable, "-m", "pytest", "test_bare.py", "-q", "-W", "ignore"]
+        # Both without Hypothesis's pytest plugin, as `mfa-conformance run` is.
+        suite_cmd = [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
+        bare_cmd = [sys.executable, "-m", "pytest", "test_bare.py", "-q", "-W", "ignore", "-p", "no:hypothesispytest"]
         suite_times, bare_times = [], []
         for _ in range(args.repeat):
             elapsed, out = _timed(suite_cmd, REPO)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 from .interface import SystemUnderTest
 
 __all__ = ["DEFAULT_SUT", "SutSpecError", "resolve_sut_spec", "load_system"]
 
 DEFAULT_SUT = "simulator"
-BUILT_IN = {"simulator": "driver.inprocess:simulator_system"}
+BUILT_IN = {"simulator": "driver.inprocess:simulator_system", "browser": "driver.browser:browser_system"}
 
 
 class SutSpecError(Exception):
@@ -29,6 +30,8 @@ def resolve_sut_spec(option: str | None) -> str:
 
 def load_system(spec: str) -> SystemUnderTest:
     target = BUILT_IN.get(spec, spec)
+    if os.getcwd() not in sys.path:  # a vendor's module in the folder they run from, as `python -m` finds it
+        sys.path.append(os.getcwd())
     module_name, sep, attr = target.partition(":")
     if not sep or not module_name or not attr:
         raise SutSpecError(f"--sut {spec!r}: expected 'simulator' or 'package.module:factory'")

@@ -60,6 +60,13 @@ Feature: IP safelist
       Then Dana is refused because of her address
 
     @SAF-20 @needs-client-address @interpreted
+    Example: A user with MFA is refused from outside the safelist before any code
+      Given Erin has set up MFA with her phone
+      And Dana has saved the IP safelist "203.0.113.0/24"
+      When Erin signs in with her password from 198.51.100.7
+      Then Erin is refused because of her address
+
+    @SAF-20 @needs-client-address @interpreted
     Example: An empty safelist allows any address
       Given Dana has saved an empty IP safelist
       When Erin signs in with her password from 198.51.100.7

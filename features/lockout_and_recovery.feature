@@ -18,6 +18,12 @@ Feature: Lockout and recovery
       Then Erin is told that her code entry is locked
       And Erin cannot sign in even with the code her phone shows
 
+    @SGN-06 @needs-clock @inferred
+    Example: Waiting does not unlock code entry
+      Given Erin signs in and enters 5 wrong codes in a row
+      When 60 minutes pass
+      Then Erin cannot sign in even with the code her phone shows
+
     @SGN-06 @inferred
     Example: A right code resets the count of wrong codes
       When Erin signs in and enters 4 wrong codes in a row

@@ -51,6 +51,17 @@ Feature: Self-enrollment with an authenticator app
       Then the code is refused
       And Erin's own MFA status shows no device
 
+    @ENR-04 @SGN-05 @documented @inferred
+    Example: The code that confirmed the setup does not also sign in
+      Given Erin has signed in
+      And Erin has opened the authenticator setup
+      And Erin scans the QR code with her phone
+      And she saves the device as "Erin's phone" with the code her phone shows
+      When Erin signs out
+      And Erin signs in with her password
+      And Erin enters the code she last used
+      Then the code is refused
+
     @ENR-11 @inferred
     Example: The device must be named
       Given Erin has signed in

@@ -41,6 +41,14 @@ Feature: Signing in with an authenticator
       And Erin enters the code her second phone shows
       Then the code is refused
 
+    @SGN-04 @inferred
+    Example: A code from a colleague's authenticator does not sign in
+      Given Frank is a user of Riverside Clinic
+      And Frank has set up MFA with his phone
+      When Erin signs in with her password
+      And Erin enters the code Frank's phone shows
+      Then the code is refused
+
     @SGN-03 @needs-clock @inferred
     Scenario Outline: A code from <offset> time steps away is <verdict>
       Given 5 minutes have passed since Erin set up MFA

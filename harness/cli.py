@@ -44,7 +44,8 @@ def run(argv: list[str]) -> int:
             return 4
         os.environ["MFA_FEATURES"] = str(args.features.resolve())
 
-    command = [str(STEPS_DIR), "-q", "--no-header", "-p", "no:cacheprovider",
+    # Hypothesis's pytest plugin imports all of Hypothesis at start-up; scenarios never use it.
+    command = [str(STEPS_DIR), "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
                "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"), *pytest_args]
     if args.sut:
         command += ["--sut", args.sut]

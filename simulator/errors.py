@@ -1,7 +1,10 @@
 """Named refusals of the reference simulator.
 
 Every refusal is raised before any state changes, so a caller that catches one
-knows nothing happened. Adapters map these to messages or status codes.
+knows nothing happened, with one deliberate exception: a wrong code at sign-in
+counts towards the lockout (CodeRejected), and the code that reaches the limit
+also ends the user's sessions (MfaLocked). Adapters map these to messages or
+status codes.
 """
 
 __all__ = [

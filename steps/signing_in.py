@@ -46,6 +46,12 @@ def _(cast: Cast, name: str) -> Outcome:
     return attempt(f"{name}'s code", cast[name].enter_code)
 
 
+@when(parsers.re(r"(?P<name>\w+) enters the code (?P<other>[A-Z]\w+)'s phone shows"), target_fixture="outcome")
+def _(cast: Cast, name: str, other: str) -> Outcome:
+    colleague, persona = cast[other], cast[name]
+    return attempt(f"{name}'s code from {other}'s phone", lambda: persona.enter_code(colleague.phone.current_code()))
+
+
 @when(parsers.re(rf"(?P<name>\w+) enters the code {PRONOUN} old phone shows"), target_fixture="outcome")
 def _(cast: Cast, name: str) -> Outcome:
     persona = cast[name]
