@@ -11,11 +11,27 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REPO", "BROKEN", "Run", "run_harness", "run_suite",
+__all__ = ["REPO", "BROKEN", "SCENARIOS", "Run", "run_harness", "run_suite",
            "without_timing", "junit_without_timing", "html_without_timing"]
 
 REPO = Path(__file__).resolve().parents[2]
 BROKEN = "tests.report.broken:factory"
+
+
+def _scenario_count() -> int:
+    """How many scenarios a whole run has: outlines count once per example row."""
+    from pytest_bdd.feature import get_features
+
+    from harness.catalogue import FEATURES_DIR
+
+    return sum(
+        max(1, sum(len(examples.examples) for examples in template.examples))
+        for feature in get_features([str(FEATURES_DIR)])
+        for template in feature.scenarios.values()
+    )
+
+
+SCENARIOS = _scenario_count()
 
 
 @dataclass

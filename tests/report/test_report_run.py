@@ -6,7 +6,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.report.runs import Run, html_without_timing, junit_without_timing, run_harness, without_timing
+from tests.report.runs import SCENARIOS, Run, html_without_timing, junit_without_timing, run_harness, without_timing
 
 REPORT_FILES = ("report.html", "results.json", "requirements.json", "cucumber.json", "junit.xml")
 FAILING = "Erin sets up MFA on her phone"
@@ -19,8 +19,8 @@ def test_a_run_with_a_broken_behaviour_fails_and_writes_every_report(serial_run:
     assert f"report: {serial_run.directory / 'report.html'}" in serial_run.output
     results = serial_run.json("results.json")
     assert results["verdict"] == "failed"
-    assert len(results["scenarios"]) == 67
-    assert results["counts"] == {"failed": 11, "expected failure": 0, "passed": 54, "skipped": 2}
+    assert len(results["scenarios"]) == SCENARIOS
+    assert results["counts"] == {"failed": 11, "expected failure": 0, "passed": SCENARIOS - 13, "skipped": 2}
     assert results["run"]["sut"] == "tests.report.broken:factory"
     assert results["run"]["system"]["driver"] == "reference simulator with device names ignored (test variant)"
 
@@ -54,9 +54,9 @@ def test_the_requirement_summary_rolls_scenarios_up(serial_run: Run) -> None:
 
 def test_junit_xml_counts_each_scenario_once(serial_run: Run) -> None:
     root = ET.parse(serial_run.directory / "junit.xml").getroot()
-    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("67", "11", "2")
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == (str(SCENARIOS), "11", "2")
     cases = root.findall("testsuite/testcase")
-    assert len(cases) == 67
+    assert len(cases) == SCENARIOS
     [case] = [c for c in cases if c.get("name") == FAILING]
     assert "failed at: Then Erin's own MFA status" in case.find("failure").text
     assert {p.get("value") for p in case.iter("property")} == {"ENR-03", "ENR-04"}
@@ -66,7 +66,7 @@ def test_cucumber_json_marks_the_failing_step(serial_run: Run) -> None:
     features = serial_run.json("cucumber.json")
     assert len(features) == 7
     elements = [e for f in features for e in f["elements"]]
-    assert len(elements) == 67
+    assert len(elements) == SCENARIOS
     [element] = [e for e in elements if e["name"] == FAILING]
     statuses = [s["result"]["status"] for s in element["steps"]]
     assert statuses.count("failed") == 1 and statuses[-1] == "skipped"
