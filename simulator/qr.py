@@ -7,7 +7,7 @@ import segno
 __all__ = ["qr_png"]
 
 
-def qr_png(text: str, *, scale: int = 3) -> bytes:
+def qr_png(text: str, *, scale: int = 2) -> bytes:
     buffer = io.BytesIO()
     # A fixed mask skips segno's pure-Python search for the best one (2/3 of the time);
     # every mask is valid QR and decodes alike.
