@@ -11,4 +11,5 @@ pytest_plugins = [
     "steps.user_management",
     "steps.recovery",
     "steps.safelist",
+    "steps.exploration",
 ]

@@ -1,0 +1,147 @@
+"""`mfa-conformance explore`: random sequences of documented actions against a system.
+
+Exit status: 0 when the system did what the model of the how-to predicted for
+every sequence within the budget; 1 when it did not (a shrunk counterexample is
+written as a feature file in the report folder); 2 for bad input; 3 when the
+run itself broke (the system became unreachable, a failure would not replay).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from driver import Capability
+from driver.errors import SystemUnreachable
+from driver.loading import SutSpecError, load_system, resolve_sut_spec
+
+from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS, Budget, Result, explore
+
+__all__ = ["main", "DEFAULT_REPORT_DIR"]
+
+DEFAULT_REPORT_DIR = Path("reports") / "exploration"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one readable line, no usage dump
+        print(f"mfa-conformance explore: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _positive(kind: type):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be above zero")
+        return value
+
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mfa-conformance explore",
+        description="Drive a system under test with random sequences of the how-to's documented actions and "
+        "compare every outcome with an executable model of the how-to.",
+    )
+    parser.add_argument("--sut", help="'simulator' (default), 'browser', or 'package.module:factory'; env MFA_SUT")
+    parser.add_argument("--max-examples", type=_positive(int), default=DEFAULT_MAX_EXAMPLES, metavar="N",
+                        help=f"random sequences to try (default {DEFAULT_MAX_EXAMPLES})")
+    parser.add_argument("--max-minutes", type=_positive(float), default=DEFAULT_MAX_MINUTES, metavar="M",
+                        help=f"stop starting new sequences after this many minutes (default {DEFAULT_MAX_MINUTES:g})")
+    parser.add_argument("--max-steps", type=_positive(int), default=DEFAULT_MAX_STEPS, metavar="K",
+                        help=f"actions per sequence at most (default {DEFAULT_MAX_STEPS})")
+    parser.add_argument("--seed", type=_seed, default=None, metavar="S",
+                        help="reproduce a run: the same seed tries the same sequences "
+                        "(default: a random seed, printed)")
+    parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="DIR",
+                        help=f"where a counterexample is written (default {DEFAULT_REPORT_DIR})")
+    return parser
+
+
+def _summary(result: Result, spec: str) -> dict[str, object]:
+    example = result.counterexample
+    return {
+        "sut": spec, "system": result.system, "seed": result.budget.seed,
+        "budget": {"max_examples": result.budget.max_examples, "max_minutes": result.budget.max_minutes,
+                   "max_steps": result.budget.max_steps},
+        "examples": result.examples, "rules": result.rules, "actions": result.actions,
+        "seconds": round(result.seconds, 3), "out_of_time": result.out_of_time,
+        "passed": result.passed, "error": result.error,
+        "found_after": None if result.found_after is None else
+        {"examples": result.found_after[0], "seconds": round(result.found_after[1], 3)},
+        "counterexample": None if example is None else {
+            "steps": example.steps, "when_steps": example.when_steps, "message": example.message,
+            "rests_on": sorted(example.rests_on),
+            "feature": str(result.feature) if result.feature else None,
+        },
+    }
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    spec = resolve_sut_spec(args.sut)
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # `--sut mypackage.module:factory` from the current folder, as python -m does
+    try:
+        system = load_system(spec)
+    except SutSpecError as error:
+        print(f"mfa-conformance explore: {error}", file=sys.stderr)
+        return 2
+    if Capability.SEEDING not in system.capabilities:
+        print(f"mfa-conformance explore: {system.name} cannot create practices and users (capability "
+              f"'{Capability.SEEDING}'); exploration needs a fresh cast for every sequence", file=sys.stderr)
+        system.close()
+        return 2
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
+    budget = Budget(max_examples=args.max_examples, max_minutes=args.max_minutes, seed=seed, max_steps=args.max_steps)
+    lacking = [str(c) for c in Capability if c is not Capability.SEEDING and c not in system.capabilities]
+    print(f"exploring {system.name} ({spec}) with seed {seed}: up to {budget.max_examples} sequences of "
+          f"{budget.max_steps} actions, {budget.max_minutes:g} minutes"
+          + (f"; without {', '.join(lacking)}" if lacking else ""))
+    try:
+        result = explore(system, budget, sut=spec, report_dir=args.report_dir)
+    except SystemUnreachable as error:
+        print(f"mfa-conformance explore: the system under test did not answer: {error}", file=sys.stderr)
+        return 3
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    (args.report_dir / "exploration.json").write_text(json.dumps(_summary(result, spec), indent=2) + "\n",
+                                                      encoding="utf-8")
+    rate = result.actions / result.seconds if result.seconds else 0.0
+    figures = f"{result.examples} sequences, {result.actions} actions in {result.seconds:.1f} s ({rate:.0f} actions/s)"
+    if result.error is not None:
+        print(f"✘ {figures}: {result.error}")
+        return 3
+    example = result.counterexample
+    if example is None:
+        stop = " (time limit reached)" if result.out_of_time else ""
+        print(f"✔ {figures}{stop}: the system did what the model of the how-to predicted")
+        return 0
+    found = result.found_after
+    print(f"✘ {figures}: the system did not do what the model predicted"
+          + (f" (first seen after {found[0]} sequences, {found[1]:.1f} s)" if found else ""))
+    print(f"  {example.message}")
+    print(f"  shrunk to {example.steps} actions ({example.when_steps} When steps), resting on "
+          f"{', '.join(sorted(example.rests_on)) or 'no requirement'}:")
+    for line in example.lines:
+        print(f"    {line.keyword} {line.text}")
+        for row in line.table:
+            print("      | " + " | ".join(row) + " |")
+    if result.feature is not None:
+        print(f"  counterexample: {result.feature}")
+        print(f"  replay: mfa-conformance run --features {result.feature} --sut {spec}")
+    return 1

@@ -1,0 +1,465 @@
+"""An executable model of the MFA how-to: what each documented action should do.
+
+Written from the requirement catalogue (features/requirements.toml), not from
+the simulator, so exploration compares two independent readings of the how-to:
+if the simulator and this model disagree, one of them misreads a requirement.
+Every branch names the requirement IDs it follows; a prediction carries them
+(`Prediction.rests_on`) so a counterexample is tagged with what it checks.
+
+The model is plain data and arithmetic. It never sees a TOTP secret: a code is
+known only by which key it was computed from (`Code.key`, a number the explorer
+gives each scanned QR code) and for which 30-second time step (`Code.step`).
+
+Where the catalogue is silent the model does not guess: a session whose code
+entry just locked is `Standing.LOCKED_OUT`, and the explorer no longer uses it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from enum import Enum
+
+from driver import errors as refused
+from driver.errors import Refused
+
+__all__ = [
+    "PERIOD",
+    "DRIFT_STEPS",
+    "WRONG_CODE_LIMIT",
+    "Code",
+    "Standing",
+    "Prediction",
+    "Status",
+    "HowTo",
+    "time_step",
+    "canonical_safelist",
+]
+
+PERIOD = 30
+"""SGN-02: a 30-second time step."""
+DRIFT_STEPS = 1
+"""SGN-03: one time step of tolerance either side."""
+WRONG_CODE_LIMIT = 5
+"""SGN-06: five wrong codes in a row lock code entry."""
+
+
+def time_step(unix_time: float) -> int:
+    return int(unix_time // PERIOD)
+
+
+@dataclass(frozen=True)
+class Code:
+    """A one-time code as the model knows it: from which key, for which time step.
+
+    `key` is None for a code made up to be wrong (it matches no key)."""
+
+    key: int | None
+    step: int
+
+
+class Standing(str, Enum):
+    """Where a persona's current session stands."""
+
+    CODE_REQUIRED = "code required"
+    SETUP_REQUIRED = "setup required"
+    SIGNED_IN = "signed in"
+    ENDED = "ended"
+    """Ended by a reset (REC-20) or by signing out."""
+    LOCKED_OUT = "locked out"
+    """Code entry locked in this session; the catalogue does not say what the session does next."""
+
+    @property
+    def alive(self) -> bool:
+        return self in (Standing.CODE_REQUIRED, Standing.SETUP_REQUIRED, Standing.SIGNED_IN)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Allowed (with a value) or refused (with which named refusal), and why."""
+
+    refusal: type[Refused] | None = None
+    value: object = None
+    rests_on: frozenset[str] = frozenset()
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+    def describe(self) -> str:
+        if self.refusal is not None:
+            return f"refused ({self.refusal.__name__})"
+        return "allowed" if self.value is None else f"allowed ({_shown(self.value)})"
+
+
+def _shown(value: object) -> str:
+    return value.value if isinstance(value, Enum) else str(value)
+
+
+@dataclass(frozen=True)
+class Status:
+    """One row of User Settings as the model expects it."""
+
+    persona: str
+    username: str
+    enrolled: bool
+    device_name: str | None
+
+
+@dataclass
+class _Device:
+    name: str
+    key: int
+    last_step: int
+    """SGN-05: the last accepted time step (the setup code counts); only later ones are accepted."""
+    rests_on: frozenset[str]
+
+
+@dataclass
+class _Session:
+    standing: Standing
+    pending_key: int | None = None
+    """The key of the QR code shown on the MFA Configuration page, not yet saved."""
+
+
+@dataclass
+class _Practice:
+    name: str
+    mfa_available: bool
+    enforced: bool = False
+    switched_off: bool = False
+    """Enforcement was on and has been switched off since (DIS-01 applies)."""
+    safelist: tuple[str, ...] = ()
+
+
+@dataclass
+class _User:
+    persona: str
+    username: str
+    practice: str
+    holder: bool
+    device: _Device | None = None
+    retired_keys: set[int] = field(default_factory=set)
+    """Keys of devices a reset removed (MGT-05)."""
+    wrong_codes: int = 0
+    reset_by: frozenset[str] = frozenset()
+    """Why the user has no device: the reset's requirement IDs."""
+    session: _Session | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.wrong_codes >= WRONG_CODE_LIMIT
+
+
+def canonical_safelist(entries: list[str]) -> tuple[str, ...] | str:
+    """SAF-21: the entries in canonical form, or the first entry that is not an address or CIDR range."""
+    parsed = []
+    for entry in entries:
+        text = entry.strip()
+        try:
+            parsed.append(str(ipaddress.ip_network(text, strict=True)))
+        except ValueError:
+            return entry
+    return tuple(parsed)
+
+
+def _allows(safelist: tuple[str, ...], address: str) -> bool:
+    if not safelist:
+        return True
+    try:
+        client = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(client in ipaddress.ip_network(entry) for entry in safelist)
+
+
+_STANDING_REFUSAL: dict[Standing, type[Refused] | None] = {
+    Standing.SIGNED_IN: None,
+    Standing.CODE_REQUIRED: refused.CodeRequired,
+    Standing.SETUP_REQUIRED: refused.SetupRequired,
+    Standing.ENDED: refused.SessionEnded,
+}
+
+
+class HowTo:
+    """The practices and users of one exploration, and what the how-to says they may do.
+
+    Each method predicts one documented action and, when the action is allowed,
+    changes the model as the action should change the system."""
+
+    def __init__(self) -> None:
+        self._practices: dict[str, _Practice] = {}
+        self._users: dict[str, _User] = {}
+
+    # ── Seeding ─────────────────────────────────────────────────────────────
+    def add_practice(self, name: str, *, mfa_available: bool = True) -> None:
+        self._practices[name] = _Practice(name=name, mfa_available=mfa_available)
+
+    def add_user(self, persona: str, username: str, practice: str, *, holder: bool = False) -> None:
+        self._users[persona] = _User(persona=persona, username=username, practice=practice, holder=holder)
+
+    # ── What the explorer may ask without acting ────────────────────────────
+    @property
+    def personas(self) -> list[str]:
+        return list(self._users)
+
+    def practice_of(self, persona: str) -> str:
+        return self._users[persona].practice
+
+    def is_holder(self, persona: str) -> bool:
+        return self._users[persona].holder
+
+    def username(self, persona: str) -> str:
+        return self._users[persona].username
+
+    def standing(self, persona: str) -> Standing | None:
+        session = self._users[persona].session
+        return None if session is None else session.standing
+
+    def enrolled(self, persona: str) -> bool:
+        return self._users[persona].device is not None
+
+    def device_key(self, persona: str) -> int | None:
+        device = self._users[persona].device
+        return None if device is None else device.key
+
+    def locked(self, persona: str) -> bool:
+        return self._users[persona].locked
+
+    def safelist_of(self, persona: str) -> tuple[str, ...]:
+        return self._practices[self._users[persona].practice].safelist
+
+    def enforced_for(self, persona: str) -> bool:
+        return self._practices[self._users[persona].practice].enforced
+
+    # ── Signing in ──────────────────────────────────────────────────────────
+    def sign_in(self, persona: str, address: str | None) -> Prediction:
+        """`address` None means an address the safelist allows (the caller makes sure)."""
+        user = self._users[persona]
+        practice = self._practices[user.practice]
+        if address is not None and not _allows(practice.safelist, address):
+            return Prediction(refused.AddressNotAllowed, rests_on=frozenset({"SAF-20"}))
+        if address is None and practice.safelist:
+            raise ValueError("the model cannot tell whether the system's own address is safelisted")
+        via_safelist = frozenset({"SAF-20", "SAF-22"}) if practice.safelist else frozenset()
+        if user.locked:
+            return Prediction(refused.MfaLocked, rests_on=frozenset({"SGN-06"}))
+        if user.device is not None:
+            standing, why = Standing.CODE_REQUIRED, {"SGN-01"} | user.device.rests_on
+            if practice.switched_off:
+                why |= {"DIS-01"}
+        elif practice.enforced and practice.mfa_available:
+            standing, why = Standing.SETUP_REQUIRED, {"ENF-04", "ENF-05", "ENF-10"}
+            if user.reset_by:
+                why |= {"REC-02"}
+        else:
+            standing = Standing.SIGNED_IN
+            why = {"REC-03"} | user.reset_by if user.reset_by else ({"DIS-01"} if practice.switched_off else {"ENR-01"})
+        user.session = _Session(standing)
+        return Prediction(value=standing, rests_on=frozenset(why) | via_safelist)
+
+    def submit_code(self, persona: str, code: Code, now: float) -> Prediction:
+        """Answer the code prompt of the persona's session (which waits for a code)."""
+        user = self._users[persona]
+        session = self._live_session(user, Standing.CODE_REQUIRED)
+        if user.locked:
+            session.standing = Standing.LOCKED_OUT
+            return Prediction(refused.MfaLocked, rests_on=frozenset({"SGN-06"}))
+        device = user.device
+        assert device is not None, "a session waits for a code only when the user has a device"
+        why = self._code_verdict(device, user.retired_keys, code, now)
+        if why is None:
+            device.last_step = code.step
+            user.wrong_codes = 0
+            session.standing = Standing.SIGNED_IN
+            return Prediction(value=Standing.SIGNED_IN, rests_on=frozenset({"SGN-01", "SGN-03", "SGN-05"}))
+        user.wrong_codes += 1
+        if user.locked:
+            session.standing = Standing.LOCKED_OUT
+            return Prediction(refused.MfaLocked, rests_on=why | {"SGN-06"})
+        return Prediction(refused.CodeRejected, rests_on=why)
+
+    @staticmethod
+    def _code_verdict(device: _Device, retired: set[int], code: Code, now: float) -> frozenset[str] | None:
+        """None when the code signs in, else the requirements that refuse it."""
+        if code.key != device.key:
+            return frozenset({"SGN-04", "MGT-05"} if code.key in retired else {"SGN-04"})
+        if abs(code.step - time_step(now)) > DRIFT_STEPS:
+            return frozenset({"SGN-03"})
+        if code.step <= device.last_step:
+            return frozenset({"SGN-05"})
+        return None
+
+    def enter_application(self, persona: str) -> Prediction:
+        """Use the product: allowed only past every sign-in stage (ENF-10, ENF-20, REC-20)."""
+        session = self._users[persona].session
+        assert session is not None and session.standing is not Standing.LOCKED_OUT
+        why = {
+            Standing.SIGNED_IN: {"ENF-20", "SGN-01"},
+            Standing.CODE_REQUIRED: {"SGN-01"},
+            Standing.SETUP_REQUIRED: {"ENF-10"},
+            Standing.ENDED: {"REC-20"},
+        }[session.standing]
+        return Prediction(_STANDING_REFUSAL[session.standing], rests_on=frozenset(why))
+
+    def sign_out(self, persona: str) -> Prediction:
+        user = self._users[persona]
+        self._live_session(user)
+        user.session = None
+        return Prediction()
+
+    # ── Self-enrollment ─────────────────────────────────────────────────────
+    def open_setup(self, persona: str, key: int) -> Prediction:
+        """Open the MFA Configuration page, which shows the QR code of `key`."""
+        user = self._users[persona]
+        session = self._live_session(user, Standing.SIGNED_IN, Standing.SETUP_REQUIRED)
+        if not self._practices[user.practice].mfa_available:
+            return Prediction(refused.MfaNotAvailable, rests_on=frozenset({"ENR-12"}))
+        if user.device is not None:
+            return Prediction(refused.AlreadyEnrolled, rests_on=frozenset({"ENR-20"}))
+        session.pending_key = key
+        return Prediction(rests_on=frozenset({"ENR-01", "ENR-03"}))
+
+    def save_device(self, persona: str, code: Code, name: str, now: float) -> Prediction:
+        user = self._users[persona]
+        session = self._live_session(user, Standing.SIGNED_IN, Standing.SETUP_REQUIRED)
+        assert session.pending_key is not None, "save only after the QR code was shown"
+        if user.device is not None:
+            return Prediction(refused.AlreadyEnrolled, rests_on=frozenset({"ENR-20"}))
+        if not name.strip():
+            return Prediction(refused.DeviceNameRequired, rests_on=frozenset({"ENR-11"}))
+        if code.key != session.pending_key or abs(code.step - time_step(now)) > DRIFT_STEPS:
+            return Prediction(refused.CodeRejected, rests_on=frozenset({"ENR-10"}))
+        why = {"ENR-04"} | ({"REC-04"} if user.reset_by else set())
+        if session.standing is Standing.SETUP_REQUIRED:
+            why |= {"ENF-05"}
+        user.device = _Device(name=name.strip(), key=session.pending_key, last_step=code.step,
+                              rests_on=frozenset(why))
+        user.reset_by = frozenset()
+        session.pending_key = None
+        session.standing = Standing.SIGNED_IN
+        return Prediction(rests_on=frozenset(why))
+
+    # ── Practice Security Settings ──────────────────────────────────────────
+    def set_enforcement(self, persona: str, enforced: bool) -> Prediction:
+        gate = self._holder_gate(persona)
+        if gate is not None:
+            return gate
+        practice = self._practices[self._users[persona].practice]
+        if enforced and not practice.mfa_available:
+            return Prediction(refused.MfaNotAvailable, rests_on=frozenset({"ENR-12"}))
+        if practice.enforced and not enforced:
+            practice.switched_off = True
+        practice.enforced = enforced
+        return Prediction(rests_on=frozenset({"ENF-03"} if enforced else {"DIS-01"}))
+
+    def enforcement(self, persona: str) -> Prediction:
+        gate = self._holder_gate(persona)
+        if gate is not None:
+            return gate
+        enforced = self._practices[self._users[persona].practice].enforced
+        return Prediction(value=enforced, rests_on=frozenset({"ENF-03"} if enforced else {"DIS-01"}))
+
+    def set_safelist(self, persona: str, entries: list[str]) -> Prediction:
+        gate = self._holder_gate(persona)
+        if gate is not None:
+            return gate
+        parsed = canonical_safelist(entries)
+        if isinstance(parsed, str):
+            return Prediction(refused.InvalidSafelistEntry, value=parsed, rests_on=frozenset({"SAF-21"}))
+        self._practices[self._users[persona].practice].safelist = parsed
+        return Prediction(value=parsed, rests_on=frozenset({"SAF-01", "SAF-21"}))
+
+    def safelist(self, persona: str) -> Prediction:
+        gate = self._holder_gate(persona)
+        if gate is not None:
+            return gate
+        return Prediction(value=self._practices[self._users[persona].practice].safelist,
+                          rests_on=frozenset({"SAF-01"}))
+
+    # ── User Settings ───────────────────────────────────────────────────────
+    def user_statuses(self, persona: str) -> Prediction:
+        gate = self._holder_gate(persona)
+        if gate is not None:
+            return gate
+        practice = self._users[persona].practice
+        rows = [self.status(u.persona) for u in self._users.values() if u.practice == practice]
+        return Prediction(value=rows, rests_on=frozenset({"MGT-01", "MGT-10"}))
+
+    def status(self, persona: str) -> Status:
+        user = self._users[persona]
+        return Status(persona=persona, username=user.username, enrolled=user.device is not None,
+                      device_name=user.device.name if user.device else None)
+
+    def status_rests_on(self, persona: str) -> frozenset[str]:
+        """The requirements behind a user's MFA status in User Settings."""
+        user = self._users[persona]
+        practice = self._practices[user.practice]
+        if user.device is not None:
+            why = {"MGT-01"} | user.device.rests_on | ({"DIS-01"} if practice.switched_off else set())
+        else:
+            why = {"MGT-01"} | user.reset_by
+        return frozenset(why)
+
+    def find_user(self, persona: str, query: str) -> Prediction:
+        """MGT-04, MGT-20, MGT-10: only the full, exact, case-sensitive username of the practice."""
+        gate = self._holder_gate(persona)
+        if gate is not None:
+            return gate
+        practice = self._users[persona].practice
+        found = next((u.persona for u in self._users.values() if u.username == query), None)
+        if found is not None and self._users[found].practice != practice:
+            return Prediction(value=None, rests_on=frozenset({"MGT-10"}))
+        if found is None:
+            near = any(query.lower() == u.username.lower() for u in self._users.values())
+            return Prediction(value=None, rests_on=frozenset({"MGT-20"} if near else {"MGT-04"}))
+        return Prediction(value=found, rests_on=frozenset({"MGT-03", "MGT-04"}))
+
+    def reset(self, persona: str, target: str) -> Prediction:
+        """An account holder presses Reset MFA for `target`."""
+        gate = self._holder_gate(persona)
+        if gate is not None:
+            return gate
+        holder, user = self._users[persona], self._users[target]
+        if user.practice != holder.practice:
+            return Prediction(refused.UnknownUser, rests_on=frozenset({"MGT-10"}))
+        if target == persona:
+            return Prediction(refused.SelfResetRefused, rests_on=frozenset({"MGT-21"}))
+        practice = self._practices[user.practice]
+        self._reset(user, frozenset({"MGT-05", "REC-01"} | ({"DIS-02"} if practice.switched_off else set())))
+        return Prediction(rests_on=frozenset({"MGT-05", "REC-01"}))
+
+    def support_reset(self, target: str) -> Prediction:
+        """Vendor support resets anyone's MFA (REC-05)."""
+        self._reset(self._users[target], frozenset({"REC-05", "MGT-05"}))
+        return Prediction(rests_on=frozenset({"REC-05"}))
+
+    @staticmethod
+    def _reset(user: _User, why: frozenset[str]) -> None:
+        """MGT-05: the device goes; SGN-06: the lock lifts; REC-20: open sessions end."""
+        if user.device is not None:
+            user.retired_keys.add(user.device.key)
+        user.device = None
+        user.wrong_codes = 0
+        user.reset_by = why
+        if user.session is not None:
+            user.session = _Session(Standing.ENDED)
+
+    # ── Shared gates ────────────────────────────────────────────────────────
+    def _live_session(self, user: _User, *stages: Standing) -> _Session:
+        session = user.session
+        assert session is not None and session.standing.alive, f"{user.persona} has no open session"
+        assert not stages or session.standing in stages, f"{user.persona}'s session is {session.standing.value}"
+        return session
+
+    def _holder_gate(self, persona: str) -> Prediction | None:
+        """ENF-11: only a signed-in account holder reaches Security Settings."""
+        user = self._users[persona]
+        session = user.session
+        standing = Standing.ENDED if session is None else session.standing
+        refusal = _STANDING_REFUSAL.get(standing, refused.SessionEnded)
+        if refusal is not None:
+            return Prediction(refusal, rests_on=frozenset({"ENF-10"}))
+        if not user.holder:
+            return Prediction(refused.NotAccountHolder, rests_on=frozenset({"ENF-11"}))
+        return None
