@@ -3,6 +3,7 @@
 pytest_plugins = [
     "harness.plugin",
     "harness.console",
+    "driver.browser.plugin",
     "harness.report.plugin",
     "steps.common",
     "steps.signing_in",

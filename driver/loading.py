@@ -44,6 +44,8 @@ def load_system(spec: str) -> SystemUnderTest:
         raise SutSpecError(f"--sut {spec!r}: {module_name!r} has no callable {attr!r}")
     try:
         system = factory()
+    except SutSpecError:
+        raise
     except Exception as error:  # a vendor's factory may fail any way; say so in one line
         raise SutSpecError(f"--sut {spec!r}: {attr}() failed: {type(error).__name__}: {error}") from None
     if not isinstance(system, SystemUnderTest):

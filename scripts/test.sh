@@ -5,11 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ]; then
     if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell >/dev/null
     else
-        echo "scripts/test.sh: /usr/bin/chromium is missing; run: sudo apt-get install -y chromium" >&2
+        echo "scripts/test.sh: Debian's chromium is missing; run: sudo apt-get install -y chromium chromium-headless-shell" >&2
         exit 2
     fi
 fi

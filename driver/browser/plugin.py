@@ -1,0 +1,142 @@
+"""The browser driver's pytest plugin: its options, the checks before any
+scenario runs, and the evidence of a failing scenario.
+
+Options: `--base-url`, `--profile`, `--browser-ws-endpoint`, `--browser-executable`,
+`--browser-trace` (each also from an MFA_* environment variable). With `--sut browser` the
+profile, the base URL, the personas and the sign-in screen are checked once,
+before any scenario runs (on the xdist controller when there are workers), and
+a problem is one `pytest.UsageError` line. A failing scenario leaves
+`<report dir>/evidence/<scenario>/screenshot.png` and `trace.zip`, attached
+to its report as ("mfa_evidence", {...}) with paths relative to the report dir.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from driver.loading import resolve_sut_spec
+from harness.catalogue import FEATURES_DIR
+
+from .profile import DEFAULT_PROFILE
+from .settings import BrowserSettings, SetupError, configure, hand_over, missing_personas, prepare, take_over
+
+__all__ = ["EVIDENCE_PROPERTY", "evidence_folder", "is_browser_run", "BROWSER_SPECS", "features_personas"]
+
+EVIDENCE_PROPERTY = "mfa_evidence"
+BROWSER_SPECS = {"browser", "driver.browser:browser_system"}
+PERSONA_STEP = re.compile(r"^\s*(?:Given|And|But|When|Then|\*)\s+(\w+) is (?:the account holder|a user) of ")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mfa-browser", "MFA conformance: browser driver (--sut browser)")
+    group.addoption("--base-url", default=None, metavar="URL",
+                    help="address of the web product to check; env MFA_BASE_URL")
+    group.addoption("--profile", default=None, metavar="FILE",
+                    help=f"vendor profile (TOML) of labels, accounts and capabilities (default: "
+                         f"profiles/{DEFAULT_PROFILE.name}); env MFA_PROFILE")
+    group.addoption("--browser-ws-endpoint", default=None, metavar="WS_URL",
+                    help="connect to a running Playwright browser server instead of launching Chromium; "
+                         "env MFA_BROWSER_WS_ENDPOINT")
+    group.addoption("--browser-executable", default=None, metavar="PATH",
+                    help="Chromium to launch (default: /usr/bin/chromium-headless-shell if installed, else "
+                         "/usr/bin/chromium); env MFA_CHROMIUM")
+    group.addoption("--browser-trace", choices=("on", "off"), default=None,
+                    help="record a Playwright trace of every scenario, kept when it fails (default: on)")
+
+
+def is_browser_run(config: pytest.Config) -> bool:
+    return resolve_sut_spec(config.getoption("sut", None)) in BROWSER_SPECS
+
+
+def _settings(config: pytest.Config) -> BrowserSettings:
+    base = BrowserSettings.from_environment()
+    profile = config.getoption("profile")
+    report_dir = config.getoption("report_dir", None) or "reports"
+    trace = config.getoption("browser_trace") or os.environ.get("MFA_BROWSER_TRACE") or "on"
+    return BrowserSettings(
+        base_url=config.getoption("base_url") or base.base_url,
+        profile=Path(config.invocation_params.dir, profile).resolve() if profile else base.profile,
+        ws_endpoint=config.getoption("browser_ws_endpoint") or base.ws_endpoint,
+        chromium=Path(config.getoption("browser_executable")) if config.getoption("browser_executable") else base.chromium,
+        trace=trace != "off",
+        evidence_dir=Path(config.invocation_params.dir, report_dir).resolve(),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: starts the reference web app and a browser (deselect: -m 'not browser')")
+    if not is_browser_run(config):
+        return
+    worker = hasattr(config, "workerinput")
+    xdist_controller = not worker and bool(config.getoption("numprocesses", None))
+    settings = replace(_settings(config), check_profile=not worker and not xdist_controller)
+    try:
+        prepared = prepare(settings)
+    except SetupError as error:
+        raise pytest.UsageError(str(error)) from None
+    if not worker:
+        missing = missing_personas(prepared, features_personas())
+        if missing:
+            raise pytest.UsageError(
+                f"profile {prepared.profile.path} names no account for {', '.join(missing)}, whom the features "
+                f"use, and the system offers no seeding: add [personas.NAME] entries (or run other --features)")
+    configure(settings)
+    if worker:
+        return
+    from .system import BrowserSystem, ProfileMismatch
+
+    try:  # the sign-in screen is checked here, once: a worker's error would not read as one line
+        if xdist_controller:
+            BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True, trace=False))).close()
+        else:
+            hand_over(BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True))))
+    except ProfileMismatch as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    unused = take_over()
+    if unused is not None:
+        unused.close()
+
+
+def features_personas() -> set[str]:
+    """Every persona the feature files introduce ("Dana is the account holder of ...")."""
+    folder = Path(os.environ.get("MFA_FEATURES") or FEATURES_DIR)
+    files = [folder] if folder.is_file() else sorted(folder.rglob("*.feature"))
+    names: set[str] = set()
+    for file in files:
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if match := PERSONA_STEP.match(line):
+                names.add(match.group(1))
+    return names
+
+
+def evidence_folder(config: pytest.Config, nodeid: str) -> tuple[Path, Path]:
+    """(report dir, the scenario's evidence folder inside it)."""
+    root = _settings(config).evidence_dir
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", nodeid).strip("_")[:150] or "scenario"
+    return root, root / "evidence" / name
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if report.when == "call" and report.failed and is_browser_run(item.config):
+        from harness.plugin import SYSTEM_KEY
+
+        from .system import BrowserSystem
+
+        system = item.config.stash.get(SYSTEM_KEY, None)
+        if isinstance(system, BrowserSystem):
+            root, folder = evidence_folder(item.config, item.nodeid)
+            written = system.capture_evidence(folder)
+            if written:
+                report.user_properties.append(
+                    (EVIDENCE_PROPERTY, {kind: path.relative_to(root).as_posix() for kind, path in written.items()}))
+    return report

@@ -1,0 +1,228 @@
+"""One person's browser session: the documented actions, screen by screen.
+
+Where the flow stands is read from the screen the person's first tab lands
+on; a refusal from the message the system shows. Every locator lives in the
+page objects of `pages/`; this module only sequences them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import Page
+
+from driver import EnrollmentScreen, Session, Stage, UserStatus, errors
+
+from .pages import (
+    CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
+    SecurityPage, UserSettingsPage,
+)
+from .pages.base import ElementMissing, landed_on, raise_refusal
+from .profile import Profile
+
+if TYPE_CHECKING:
+    from .system import BrowserSystem
+
+__all__ = ["BrowserSession", "STAGES"]
+
+STAGES = {Screen.CODE_PROMPT: Stage.CODE_REQUIRED, Screen.SETUP_REQUIRED: Stage.SETUP_REQUIRED,
+          Screen.APPLICATION: Stage.SIGNED_IN}
+NOT_YET = {Screen.CODE_PROMPT: errors.CodeRequired, Screen.SETUP_REQUIRED: errors.SetupRequired,
+           Screen.SIGN_IN: errors.SessionEnded}
+
+
+class BrowserSession(Session):
+    """One person's browser session: a browser context and its first tab.
+
+    Where the flow stands is read from the screen the first tab lands on. It is
+    read again only when something may have changed it: after any documented
+    action of any session of the scenario (the system's `generation` moves on),
+    or when the tab has gone elsewhere since.
+    """
+
+    def __init__(self, system: BrowserSystem, page: Page, username: str, screen: Screen) -> None:
+        self._system = system
+        self._main = page
+        self._username = username
+        self._tab: Page | None = None
+        """The tab Security opened, if any."""
+        self._security_url: str | None = None
+        self._enrollment: Page | None = None
+        """The page showing the QR code and the code entry, between open and save."""
+        self._seen: tuple[int, str, Screen] | None = None
+        self._landed(screen)
+
+    @property
+    def _profile(self) -> Profile:
+        return self._system.profile
+
+    def _use(self, page: Page) -> Page:
+        self._system.last_page = page
+        return page
+
+    def _landed(self, screen: Screen) -> Screen:
+        """Remember the stage screen the first tab shows, as of the current generation."""
+        self._seen = (self._system.generation, self._main.url, screen) if screen in STAGES else None
+        return screen
+
+    def _goto(self, path: str) -> Screen:
+        self._use(self._main).goto(self._system.url(path), wait_until="domcontentloaded")
+        return self._landed(landed_on(self._main, self._profile))
+
+    def _where(self, path: str | None = None) -> Screen:
+        """The stage screen, from the first tab if nothing changed since it loaded, else by going to `path`."""
+        seen = self._seen
+        if seen is not None and seen[0] == self._system.generation and seen[1] == self._main.url:
+            return seen[2]
+        return self._goto(path or self._profile.paths.start)
+
+    def _stage_of(self, screen: Screen, page: Page) -> Stage:
+        if screen is Screen.MESSAGE:
+            raise_refusal(page, self._profile)
+        if screen is Screen.SIGN_IN:
+            raise errors.SessionEnded()
+        return STAGES[screen]
+
+    def _enter(self) -> None:
+        """Open the application; refused until the session is fully signed in."""
+        screen = self._where(self._profile.paths.application)
+        if screen is Screen.MESSAGE:
+            raise_refusal(self._main, self._profile)
+        if screen in NOT_YET:
+            raise NOT_YET[screen]()
+
+    @property
+    def stage(self) -> Stage:
+        return self._stage_of(self._where(), self._main)
+
+    def submit_code(self, code: str) -> Stage:
+        screen = self._where()
+        if screen is not Screen.CODE_PROMPT:
+            return self._stage_of(screen, self._main)
+        self._system.changed()
+        screen = CodePromptPage(self._use(self._main), self._profile).enter(code)
+        return self._stage_of(self._landed(screen), self._main)
+
+    def enter_application(self) -> None:
+        self._enter()
+
+    def sign_out(self) -> None:
+        menu = ProfileMenu(self._use(self._main), self._profile)
+        if not menu.shown():
+            self._stage_of(self._goto(self._profile.paths.start), self._main)
+        self._system.changed()
+        menu.sign_out()
+        raise_refusal(self._main, self._profile)
+        self._close_tab()
+
+    # Self-enrollment
+    def _close_tab(self) -> None:
+        if self._tab is not None and not self._tab.is_closed():
+            self._tab.close()
+        self._tab = self._security_url = None
+
+    def _open_mfa_configuration_tab(self) -> Page:
+        """Profile -> Security (a new tab) -> Authenticator.
+
+        A person who still has the Security tab open goes back to it and reloads
+        it rather than open another one; so does the driver.
+        """
+        tab = self._tab
+        if tab is not None and not tab.is_closed() and self._security_url:
+            self._use(tab).goto(self._security_url, wait_until="domcontentloaded")
+        else:
+            self._close_tab()
+            tab = self._tab = ProfileMenu(self._main, self._profile).open_security()
+            self._security_url = tab.url
+        raise_refusal(self._use(tab), self._profile)
+        SecurityPage(tab, self._profile).open_authenticator()
+        return tab
+
+    def open_mfa_configuration(self, authenticator: str | None = None) -> EnrollmentScreen:
+        screen = self._where()
+        if screen is Screen.SETUP_REQUIRED:
+            page = self._main
+        else:
+            self._stage_of(screen, self._main)
+            if screen is Screen.CODE_PROMPT:
+                raise errors.CodeRequired()
+            page = self._open_mfa_configuration_tab()
+        config = MfaConfigurationPage(page, self._profile)
+        if not config.offers_choice():
+            raise_refusal(page, self._profile)
+            if config.own_status()[0]:
+                raise errors.AlreadyEnrolled("the MFA Configuration page offers no new device to an enrolled user")
+            raise ElementMissing("the MFA Configuration page offers no choice of authenticator")
+        apps = config.suggested_apps()
+        if authenticator is not None and authenticator not in apps:
+            raise AssertionError(f"the MFA Configuration page does not suggest {authenticator!r} (it suggests {apps})")
+        config.choose(authenticator)
+        raise_refusal(page, self._profile)
+        self._enrollment = page
+        return EnrollmentScreen(suggested_apps=apps, qr_png=config.qr_png())
+
+    def save_device(self, code: str, device_name: str) -> None:
+        page = self._enrollment
+        if page is None or page.is_closed():
+            raise errors.NoEnrollmentInProgress()
+        config = MfaConfigurationPage(self._use(page), self._profile)
+        if not config.has_code_entry():
+            raise errors.NoEnrollmentInProgress("the page shows no code entry: open the MFA Configuration page first")
+        self._system.changed()
+        config.save(code, device_name)
+        raise_refusal(page, self._profile)
+
+    def own_mfa_status(self) -> UserStatus:
+        self._enter()
+        tab = self._open_mfa_configuration_tab()
+        enrolled, device = MfaConfigurationPage(tab, self._profile).own_status()
+        return UserStatus(username=self._username, enrolled=enrolled, device_name=device)
+
+    # Practice Security Settings
+    def _settings(self) -> PracticeSecuritySettingsPage:
+        self._enter()
+        if not MainMenu(self._main, self._profile).open_practice_security_settings():
+            raise errors.NotAccountHolder("the Menu shows no Admin entry to this user")
+        raise_refusal(self._main, self._profile)
+        return PracticeSecuritySettingsPage(self._main, self._profile)
+
+    def enforcement(self) -> bool:
+        return self._settings().enforced()
+
+    def set_enforcement(self, enforced: bool) -> None:
+        settings = self._settings()
+        self._system.changed()
+        settings.set_enforced(enforced)
+        raise_refusal(self._main, self._profile)
+
+    def safelist(self) -> tuple[str, ...]:
+        return self._settings().safelist()
+
+    def set_safelist(self, entries: list[str]) -> None:
+        settings = self._settings()
+        self._system.changed()
+        settings.set_safelist(entries)
+        raise_refusal(self._main, self._profile)
+
+    # User Settings
+    def _user_settings(self) -> UserSettingsPage:
+        self._settings().open_user_settings()
+        raise_refusal(self._main, self._profile)
+        return UserSettingsPage(self._main, self._profile)
+
+    def user_statuses(self) -> list[UserStatus]:
+        return self._user_settings().statuses()
+
+    def find_user(self, username: str) -> UserStatus | None:
+        found = self._user_settings().search(username)
+        return found[0] if found else None
+
+    def reset_mfa(self, username: str) -> None:
+        users = self._user_settings()
+        if username not in {status.username for status in users.search(username)}:
+            raise errors.UnknownUser("User Settings find no user with that username")
+        users.select(username)
+        raise_refusal(self._main, self._profile)
+        self._system.changed()
+        users.reset_mfa()
+        raise_refusal(self._main, self._profile)

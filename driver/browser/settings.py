@@ -1,0 +1,150 @@
+"""Where the browser driver points: base URL, profile, browser, and the checks
+that must pass before any scenario runs (profile valid, base URL answering,
+personas named when the system cannot seed them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from driver import Capability
+
+from .hooks import HookDescription, probe
+from .profile import DEFAULT_PROFILE, HOOK_CAPABILITIES, Profile, ProfileError, load_profile
+
+__all__ = ["default_chromium", "CHROMIUM_CANDIDATES", "BrowserSettings", "Prepared", "prepare", "SetupError", "DEFAULT_CHROMIUM", "configure", "configured", "missing_personas", "hand_over", "take_over"]
+
+CHROMIUM_CANDIDATES = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
+"""Debian's Chromium builds, best first: the headless shell (package chromium-headless-shell)
+needs about a third less CPU per scenario than the full browser in headless mode."""
+
+
+def default_chromium() -> Path:
+    return next((p for p in CHROMIUM_CANDIDATES if p.is_file()), CHROMIUM_CANDIDATES[-1])
+
+
+DEFAULT_CHROMIUM = CHROMIUM_CANDIDATES[-1]
+HOOKED = {Capability.SEEDING, Capability.CLOCK, Capability.CLIENT_ADDRESS}
+"""Capabilities that only the test-hook protocol provides."""
+
+
+class SetupError(Exception):
+    """The browser run cannot start; one line saying why and what to do."""
+
+
+@dataclass(frozen=True)
+class BrowserSettings:
+    base_url: str | None = None
+    profile: Path = DEFAULT_PROFILE
+    ws_endpoint: str | None = None
+    chromium: Path = field(default_factory=default_chromium)
+    trace: bool = True
+    check_profile: bool = True
+    """Check at start that the sign-in page fits the profile (the xdist controller does it for its workers)."""
+    evidence_dir: Path = field(default_factory=lambda: Path("reports"))
+    """The report folder: evidence goes to <evidence_dir>/evidence/<scenario>/."""
+
+    @classmethod
+    def from_environment(cls) -> BrowserSettings:
+        return cls(base_url=os.environ.get("MFA_BASE_URL") or None,
+                   profile=Path(os.environ.get("MFA_PROFILE") or DEFAULT_PROFILE),
+                   ws_endpoint=os.environ.get("MFA_BROWSER_WS_ENDPOINT") or None,
+                   chromium=Path(os.environ["MFA_CHROMIUM"]) if os.environ.get("MFA_CHROMIUM") else default_chromium())
+
+
+_configured: BrowserSettings | None = None
+_ready: object | None = None
+"""A system the plugin already started (and checked), for the factory to take."""
+
+
+def configure(settings: BrowserSettings) -> None:
+    """Called by the pytest plugin with the command-line options, before the factory runs."""
+    global _configured
+    _configured = settings
+
+
+def configured() -> BrowserSettings:
+    return _configured or BrowserSettings.from_environment()
+
+
+def hand_over(system: object) -> None:
+    global _ready
+    _ready = system
+
+
+def take_over() -> object | None:
+    global _ready
+    system, _ready = _ready, None
+    return system
+
+
+@dataclass(frozen=True)
+class Prepared:
+    settings: BrowserSettings
+    base_url: str
+    profile: Profile
+    hooks: HookDescription | None
+    capabilities: frozenset[Capability]
+
+
+def _answers(url: str) -> str | None:
+    """None when the URL answers with any HTTP status; else why not."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=5):
+            return None
+    except urllib.error.HTTPError:
+        return None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return str(getattr(error, "reason", error))
+
+
+def prepare(settings: BrowserSettings) -> Prepared:
+    """Everything checked before the browser starts; SetupError otherwise."""
+    if not settings.base_url:
+        raise SetupError("--sut browser needs --base-url URL (or MFA_BASE_URL): the address of the system to check")
+    base_url = settings.base_url.rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise SetupError(f"--base-url {settings.base_url!r}: expected an http:// or https:// URL")
+    try:
+        profile = load_profile(settings.profile)
+    except ProfileError as error:
+        raise SetupError(str(error)) from None
+    why = _answers(base_url + profile.paths.sign_in)
+    if why is not None:
+        raise SetupError(f"--base-url {base_url} does not answer ({why}); start the system or correct the URL")
+    hooks = probe(base_url, profile.test_hooks)
+    if profile.capabilities is None:
+        offered = set(hooks.hooks) & set(HOOK_CAPABILITIES) if hooks else set()
+        if profile.support_password_env:
+            offered.add(Capability.SUPPORT_CONSOLE.value)
+    else:
+        offered = set(profile.capabilities)
+        needs_hooks = sorted(c for c in offered if Capability(c) in HOOKED)
+        if needs_hooks and hooks is None:
+            raise SetupError(f"profile {profile.path}: system.capabilities names {', '.join(needs_hooks)}, but "
+                             f"{base_url}{profile.test_hooks} offers no test hooks")
+    capabilities = frozenset(Capability(c) for c in offered)
+    if profile.support_password_env and not os.environ.get(profile.support_password_env):
+        raise SetupError(f"profile {profile.path}: system.support_password_env names "
+                         f"{profile.support_password_env}, which is not set")
+    for name, persona in profile.personas.items():
+        if persona.resolve_password() is None:
+            raise SetupError(f"profile {profile.path}: personas.{name}.password_env names "
+                             f"{persona.password_env}, which is not set")
+    if settings.ws_endpoint is None and not (settings.chromium.is_file() and os.access(settings.chromium, os.X_OK)):
+        found = shutil.which("chromium-headless-shell") or shutil.which("chromium")
+        hint = (f" (there is one at {found}: --browser-executable {found})" if found
+                else " (apt-get install -y chromium-headless-shell, or chromium)")
+        raise SetupError(f"no Chromium at {settings.chromium}{hint}")
+    return Prepared(settings=settings, base_url=base_url, profile=profile, hooks=hooks, capabilities=capabilities)
+
+
+def missing_personas(prepared: Prepared, needed: set[str]) -> list[str]:
+    """Personas the scenarios need that the profile does not name, when the system cannot seed them."""
+    if Capability.SEEDING in prepared.capabilities:
+        return []
+    return sorted(needed - set(prepared.profile.personas))

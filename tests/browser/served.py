@@ -1,0 +1,78 @@
+"""The reference web app in a subprocess, on a free port, with its own database.
+
+Tests start it as a person would (`mfa-conformance serve`), so they check the
+real server, its real clock and its real database file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+__all__ = ["ServedApp", "REPO", "clean_environment", "run_cli"]
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP = re.compile(r"^mfa-conformance serve: (http://\S+?)/? ")
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without the harness's own MFA_* settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("MFA_")}
+
+
+def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "harness.cli", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout, env={**clean_environment(), **(env or {})})
+
+
+class ServedApp:
+    def __init__(self, db: Path, *, test_hooks: bool = True, labels: Path | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        self.db = db
+        self.env = env or {}
+        self.options = ["--test-hooks"] if test_hooks else []
+        if labels is not None:
+            self.options += ["--labels", str(labels)]
+        self.url = ""
+        self.port = 0
+        """0 until started; a restart keeps the port, so open browsers and drivers carry on."""
+        self._process: subprocess.Popen[str] | None = None
+
+    def start(self) -> ServedApp:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "harness.cli", "serve", "--port", str(self.port), "--db", str(self.db), *self.options],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**clean_environment(), **self.env})
+        first: list[str] = []
+        reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        reader.join(timeout=30)
+        match = STARTUP.match(first[0]) if first else None
+        if match is None:
+            process.kill()
+            raise RuntimeError(f"the web app did not start: {process.stderr.read() if process.stderr else ''}")
+        self._process, self.url = process, match.group(1)
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
+            for stream in (self._process.stdout, self._process.stderr):
+                if stream is not None:
+                    stream.close()
+            self._process = None
+
+    def restart(self) -> ServedApp:
+        self.stop()
+        return self.start()
+
+    def __enter__(self) -> ServedApp:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

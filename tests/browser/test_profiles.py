@@ -1,0 +1,123 @@
+"""Vendor profiles: checked whole when loaded, and a bad one stops the run with
+one clear line before any scenario runs."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from driver.browser.evidence import REDACTED, scrub_text
+from driver.browser.profile import DEFAULT_PROFILE, ProfileError, load_profile
+
+from .conftest import RELABELLED_PROFILE
+from .served import ServedApp, run_cli
+
+
+def _profile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "vendor.toml"
+    path.write_text(f'extends = "{DEFAULT_PROFILE}"\n{text}', encoding="utf-8")
+    return path
+
+
+def test_the_shipped_profiles_load():
+    reference, relabelled = load_profile(DEFAULT_PROFILE), load_profile(RELABELLED_PROFILE)
+    assert reference.user_settings.reset_mfa.name == "Reset MFA"
+    assert relabelled.user_settings.reset_mfa.name == "Reset two-step"
+    assert relabelled.sign_in.username.value == "User name"
+    assert relabelled.paths.start == reference.paths.start  # inherited through `extends`
+
+
+@pytest.mark.parametrize("text, named", [
+    ('[sistem]\nname = "typo"', "unknown key 'sistem'"),
+    ('[user_settings]\nreset_mfaa = { role = "button", name = "Reset" }', "unknown key 'reset_mfaa'"),
+    ('[user_settings]\nreset_mfa = { role = "button", nmae = "Reset" }', "unknown key(s) nmae"),
+    ('[user_settings]\nreset_mfa = { role = "button", label = "Reset" }', "exactly one of"),
+    ('[user_settings]\nreset_mfa = "Reset MFA"', "user_settings.reset_mfa must be a locator table"),
+    ('[refusals]\nCodeRejectd = "wrong"', "unknown key 'CodeRejectd'"),
+    ('[refusals]\nCodeRejected = "(unclosed"', "refusals.CodeRejected is not a valid regular expression"),
+    ('[system]\ncapabilities = ["time-travel"]', "unknown capability 'time-travel'"),
+    ('[system]\ntimeout_ms = "soon"', "system.timeout_ms must be int"),
+    ('[paths]\nstart = "home"', "paths.start must be a path starting with '/'"),
+    ('[personas.Dana]\npractice = "Riverside Clinic"\nusername = "dana"\npassword_env = "X"',
+     "practice 'Riverside Clinic' is not in [practices]"),
+    ('[practices."Riverside Clinic"]\nname = "Acme"\n[personas.Dana]\npractice = "Riverside Clinic"\nusername = "d"',
+     "needs exactly one of 'password' or 'password_env'"),
+])
+def test_a_bad_profile_is_one_error_naming_the_key(tmp_path, text, named):
+    with pytest.raises(ProfileError) as raised:
+        load_profile(_profile(tmp_path, text))
+    message = str(raised.value)
+    assert named in message and "\n" not in message
+    assert str(tmp_path / "vendor.toml") in message
+
+
+def test_a_profile_lacking_an_element_names_it(tmp_path):
+    path = tmp_path / "bare.toml"
+    path.write_text('[system]\nname = "bare"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"\[paths\] lacks 'start'"):
+        load_profile(path)
+
+
+def test_extends_that_loops_is_refused(tmp_path):
+    (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
+    (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
+    with pytest.raises(ProfileError, match="loops back"):
+        load_profile(tmp_path / "a.toml")
+
+
+def test_evidence_is_scrubbed_of_passwords_keys_images_and_cookies():
+    password = "s3cret pass/word"
+    trace = ('{"method":"fill","params":{"value":"s3cret pass/word"}} body: username=dana&password=s3cret+pass%2Fword '
+             '<code>JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP</code> <code>JBSW Y3DP EHPK 3PXP</code> '
+             'otpauth://totp/Updox:dana?secret=JBSWY3DPEHPK3PXP <img src="data:image/png;base64,iVBORw0KGgo=">'
+             '{"name":"Cookie","value":"mfa_session=abc"} code 123456 STATUS')
+    scrubbed = scrub_text(trace, [password])
+    for secret in (password, "s3cret+pass%2Fword", "JBSWY3DP", "JBSW Y3DP", "otpauth", "iVBORw0KGgo", "abc"):
+        assert secret not in scrubbed
+    assert scrubbed.count(REDACTED) >= 6
+    assert "code 123456 STATUS" in scrubbed  # a one-time code and ordinary words stay readable
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _run_fails_in_one_line(*options: str) -> str:
+    done = run_cli("run", "--sut", "browser", *options, timeout=120)
+    assert done.returncode == 4, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("ERROR: "), done.stderr
+    assert "Traceback" not in done.stdout + done.stderr and "passed" not in done.stdout
+    return lines[0]
+
+
+def test_a_profile_with_an_unknown_key_stops_the_run(tmp_path):
+    line = _run_fails_in_one_line("--base-url", "http://127.0.0.1:1", "--profile",
+                                  str(_profile(tmp_path, '[sign_in]\nusername_field = { label = "Username" }')))
+    assert "unknown key 'username_field'" in line
+
+
+@pytest.mark.browser
+def test_a_base_url_that_does_not_answer_stops_the_run():
+    line = _run_fails_in_one_line("--base-url", f"http://127.0.0.1:{_closed_port()}")
+    assert "does not answer" in line
+
+
+@pytest.mark.browser
+def test_a_missing_persona_stops_the_run_when_the_system_cannot_seed(tmp_path):
+    profile = _profile(tmp_path, '[system]\ncapabilities = []\n'
+                                 '[practices."Riverside Clinic"]\nname = "Acme Riverside"\n'
+                                 '[personas.Dana]\npractice = "Riverside Clinic"\nusername = "dana"\npassword = "x"\n')
+    with ServedApp(tmp_path / "state.sqlite3", test_hooks=False) as app:
+        line = _run_fails_in_one_line("--base-url", app.url, "--profile", str(profile))
+    assert "names no account for Erin, Frank, Gail, Olga" in line
+
+
+@pytest.mark.browser
+def test_a_profile_that_does_not_fit_the_screens_stops_the_run(relabelled_app, chromium):
+    line = _run_fails_in_one_line("--base-url", relabelled_app.url)
+    assert "does not show the sign-in screen of profile" in line

@@ -1,0 +1,1 @@
+"""The screens of the how-to, one blueprint per area of the product."""
