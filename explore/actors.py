@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from driver import Account, Capability, Session, SystemUnderTest
-from harness.authenticator import AuthenticatorApp, real_sleep_until
+from harness.authenticator import AuthenticatorApp, phone_for
 
 from .model import Code, time_step
 
@@ -30,18 +30,6 @@ CAST = (
 the holder of another practice, who is only searched for and reset (MGT-10). Each
 more actor would thin out the sequences in which one of them meets a deep bug."""
 ACTORS = ("Dana", "Erin")
-
-
-def phone_for(system: SystemUnderTest) -> AuthenticatorApp:
-    """A phone on the system's clock, as `steps.cast.phone_for` builds one."""
-
-    def wait_until(when: float) -> None:
-        if Capability.CLOCK in system.capabilities:
-            system.advance(max(0.0, when - system.now()))
-        else:
-            real_sleep_until(when)
-
-    return AuthenticatorApp(now=system.now, wait_until=wait_until, latency=system.code_latency)
 
 
 @dataclass(eq=False)

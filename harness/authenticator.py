@@ -19,7 +19,9 @@ import pyotp
 import zxingcpp
 from PIL import Image
 
-__all__ = ["AuthenticatorApp", "KeyUri", "UnreadableQrCode", "QrCodeReader"]
+from driver import Capability, SystemUnderTest
+
+__all__ = ["AuthenticatorApp", "KeyUri", "UnreadableQrCode", "QrCodeReader", "phone_for", "real_sleep_until"]
 
 
 class UnreadableQrCode(Exception):
@@ -159,3 +161,16 @@ class AuthenticatorApp:
 
 def real_sleep_until(when: float) -> None:
     time.sleep(max(0.0, when - time.time()))
+
+
+def phone_for(system: SystemUnderTest) -> AuthenticatorApp:
+    """A phone on the system's clock: waiting for a fresh time step moves the
+    system's clock when it can be moved, and takes real time otherwise."""
+
+    def wait_until(when: float) -> None:
+        if Capability.CLOCK in system.capabilities:
+            system.advance(max(0.0, when - system.now()))
+        else:
+            real_sleep_until(when)
+
+    return AuthenticatorApp(now=system.now, wait_until=wait_until, latency=system.code_latency)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from driver import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest
-from harness.authenticator import AuthenticatorApp, real_sleep_until
+from harness.authenticator import AuthenticatorApp, phone_for
 
 __all__ = ["Persona", "Cast", "PASSWORD_LENGTH"]
 
@@ -25,16 +25,6 @@ def require(system: SystemUnderTest, capability: Capability) -> None:
     """Skip the scenario, naming the capability, when the system lacks it."""
     if capability not in system.capabilities:
         pytest.skip(f"the system under test lacks the capability '{capability}'")
-
-
-def phone_for(system: SystemUnderTest) -> AuthenticatorApp:
-    def wait_until(when: float) -> None:
-        if Capability.CLOCK in system.capabilities:
-            system.advance(max(0.0, when - system.now()))
-        else:
-            real_sleep_until(when)
-
-    return AuthenticatorApp(now=system.now, wait_until=wait_until, latency=system.code_latency)
 
 
 @dataclass

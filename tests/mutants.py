@@ -433,20 +433,24 @@ class SupportCannotResetAccountHolders(Simulator):
 # ── IP safelist ──────────────────────────────────────────────────────────────
 
 
+def _sign_in_past_the_safelist(sim: Simulator, username: str, password: str, address: str) -> tuple[str, Stage]:
+    """Sign in as if the user's practice had an empty safelist, leaving the saved one as it was."""
+    practice = sim.state.practices[sim.state.users[username].practice]
+    saved, practice.safelist = practice.safelist, ()
+    try:
+        return Simulator.sign_in(sim, username, password, address=address)
+    finally:
+        practice.safelist = saved
+
+
 @variant("safelist_ignored", "SAF-20")
 class SafelistIgnored(Simulator):
     """The IP safelist is saved but never checked at sign-in."""
 
     def sign_in(self, username: str, password: str, *, address: str = "127.0.0.1") -> tuple[str, Stage]:
-        user = self.state.users.get(username)
-        if user is None:
+        if username not in self.state.users:
             return super().sign_in(username, password, address=address)
-        practice = self.state.practices[user.practice]
-        saved, practice.safelist = practice.safelist, ()
-        try:
-            return super().sign_in(username, password, address=address)
-        finally:
-            practice.safelist = saved
+        return _sign_in_past_the_safelist(self, username, password, address)
 
 
 @variant("safelist_skipped_for_enrolled_users", "SAF-20")
@@ -457,12 +461,7 @@ class SafelistSkippedForEnrolledUsers(Simulator):
         user = self.state.users.get(username)
         if user is None or user.device is None:
             return super().sign_in(username, password, address=address)
-        practice = self.state.practices[user.practice]
-        saved, practice.safelist = practice.safelist, ()
-        try:
-            return super().sign_in(username, password, address=address)
-        finally:
-            practice.safelist = saved
+        return _sign_in_past_the_safelist(self, username, password, address)
 
 
 @variant("safelist_exempts_from_mfa", "SAF-22")

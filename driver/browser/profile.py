@@ -58,11 +58,12 @@ SCREENS: dict[str, dict[str, str]] = {
 OPTIONAL_KEYS = {("support_console", "password"), ("support_console", "open"), ("mfa_configuration", "manual_key")}
 """Elements a system may lack: a support console without a password screen, a key only in the QR code."""
 
-REFUSALS = (
-    "WrongCredentials", "AddressNotAllowed", "MfaLocked", "CodeRejected", "CodeRequired", "SetupRequired",
-    "SessionEnded", "MfaNotAvailable", "AlreadyEnrolled", "NoEnrollmentInProgress", "DeviceNameRequired",
-    "NotAccountHolder", "UnknownUser", "SelfResetRefused", "InvalidSafelistEntry",
+REFUSALS = tuple(
+    name for name in errors.__all__
+    if name not in ("Refused", "DuplicateName") and isinstance(getattr(errors, name), type)
+    and issubclass(getattr(errors, name), errors.Refused)
 )
+"""Every refusal a screen can show (seeding's DuplicateName never reaches a screen)."""
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool}

@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from harness.catalogue import Requirement
+
 __all__ = [
     "FORMAT",
     "OUTCOMES",
@@ -22,7 +24,6 @@ __all__ = [
     "Expectation",
     "ExpectedEntry",
     "RunInfo",
-    "RequirementInfo",
     "RequirementSummary",
     "Results",
     "ResultsError",
@@ -146,19 +147,9 @@ class RunInfo:
     expected_failures_file: str | None = None
 
 
-@dataclass(frozen=True)
-class RequirementInfo:
-    id: str
-    kind: str
-    source: str
-    statement: str
-    position: str | None = None
-    reason: str | None = None
-
-
 @dataclass
 class RequirementSummary:
-    requirement: RequirementInfo
+    requirement: Requirement
     outcome: str
     scenarios: list[ScenarioResult]
 
@@ -188,7 +179,7 @@ def worst(outcomes: list[str]) -> str:
 @dataclass
 class Results:
     run: RunInfo
-    catalogue: list[RequirementInfo]
+    catalogue: list[Requirement]
     features: list[FeatureInfo]
     scenarios: list[ScenarioResult]
     expected_failures: list[ExpectedEntry] = field(default_factory=list)
@@ -235,7 +226,7 @@ class Results:
             scenarios.append(ScenarioResult(**raw))
         return cls(
             run=RunInfo(**data["run"]),
-            catalogue=[RequirementInfo(**r) for r in data["catalogue"]],
+            catalogue=[Requirement(**r) for r in data["catalogue"]],
             features=[FeatureInfo(**f) for f in data["features"]],
             scenarios=scenarios,
             expected_failures=[ExpectedEntry(**e) for e in data.get("expected_failures", [])],

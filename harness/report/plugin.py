@@ -26,7 +26,7 @@ from .expected import (
     evaluate,
     load_expected_failures,
 )
-from .model import RequirementInfo, Results, RunInfo
+from .model import Results, RunInfo
 from .writer import write_reports
 
 __all__ = ["report_dir", "EXPECTED_KEY", "ReportWriter"]
@@ -145,7 +145,7 @@ class ReportWriter:
                         sut=resolve_sut_spec(self.config.getoption("sut", None)),
                         system=system or {"driver": "system under test"},
                         expected_failures_file=str(self.failures_file) if self.failures_file else None),
-            catalogue=[RequirementInfo(**vars(r)) for r in load_catalogue().values()],
+            catalogue=list(load_catalogue().values()),
             features=build_features(self.collector.scenarios),
             scenarios=scenarios,
         )

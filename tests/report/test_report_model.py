@@ -14,7 +14,8 @@ from harness.report.collect import EVIDENCE_PROPERTY, ScenarioCollector, build_s
 from harness.report.cucumber import cucumber_json
 from harness.report.html import render_html
 from harness.report.junit import junit_xml
-from harness.report.model import FeatureInfo, RequirementInfo, Results, RunInfo
+from harness.catalogue import Requirement
+from harness.report.model import FeatureInfo, Results, RunInfo
 from harness.report.writer import write_reports
 
 # The smallest valid PNG: one transparent pixel.
@@ -56,7 +57,7 @@ def results_with_evidence(tmp_path: Path) -> Results:
     return Results(
         run=RunInfo(tool_version="0", started="2030-01-01T00:00:00+00:00", duration=1.0, sut="x:y",
                     system={"driver": "browser <chromium>", "base URL": "http://127.0.0.1:8000", "profile": "acme"}),
-        catalogue=[RequirementInfo(id="ENR-04", kind="documented", source="step 3", statement="Setup completes.")],
+        catalogue=[Requirement(id="ENR-04", kind="documented", source="step 3", statement="Setup completes.")],
         features=[FeatureInfo(file="self_enrollment.feature", name="Self-enrollment", rules={"Setup": ""})],
         scenarios=scenarios,
     )
