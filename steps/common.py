@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from driver import Capability, SystemUnderTest
+from driver import Capability, Stage, SystemUnderTest
 from driver import errors as refused
 
 from .cast import Cast, require
@@ -90,4 +90,5 @@ def _(outcome: Outcome) -> None:
 
 @then("the code is accepted")
 def _(outcome: Outcome) -> None:
-    outcome.succeeded()
+    stage = outcome.succeeded()
+    assert stage is Stage.SIGNED_IN, f"after the code the sign-in is at '{getattr(stage, 'value', stage)}'"
