@@ -1,16 +1,5 @@
-"""Loads the harness plugin and the step definitions for every pytest run."""
+"""Loads the acceptance suite (the harness's plugin and every step definition) for
+every pytest run in the checkout; an installed `mfa-conformance run` loads the same
+module with `-p`."""
 
-pytest_plugins = [
-    "harness.plugin",
-    "harness.console",
-    "driver.browser.plugin",
-    "harness.report.plugin",
-    "steps.common",
-    "steps.signing_in",
-    "steps.enrollment",
-    "steps.enforcement",
-    "steps.user_management",
-    "steps.recovery",
-    "steps.safelist",
-    "steps.exploration",
-]
+pytest_plugins = ["mfa_conformance.suite"]

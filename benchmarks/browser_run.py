@@ -35,7 +35,7 @@ def _environment() -> dict[str, str]:
 
 
 def _serve(folder: Path, labels: Path | None) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "harness.cli", "serve", "--test-hooks", "--port", "0",
+    command = [sys.executable, "-m", "mfa_conformance.cli", "serve", "--test-hooks", "--port", "0",
                "--db", str(folder / "state.sqlite3")] + (["--labels", str(labels)] if labels else [])
     server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=_environment())
@@ -51,7 +51,7 @@ def _serve(folder: Path, labels: Path | None) -> tuple[subprocess.Popen[str], st
 
 
 def _run(arguments: list[str], junit: Path, reports: Path) -> tuple[float, str, int]:
-    command = [sys.executable, "-m", "harness.cli", "run", *arguments, "--report-dir", str(reports),
+    command = [sys.executable, "-m", "mfa_conformance.cli", "run", *arguments, "--report-dir", str(reports),
                f"--junitxml={junit}", "-p", "no:randomly"]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=_environment())

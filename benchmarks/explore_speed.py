@@ -34,8 +34,8 @@ TARGET = 500.0
 
 def in_process(examples: int, steps: int, seed: int) -> tuple[int, int, float, float]:
     """(actions, sequences, wall seconds, CPU seconds) of one exploration of the simulator."""
-    from driver.loading import load_system
-    from explore.runner import Budget, explore
+    from mfa_conformance.driver.loading import load_system
+    from mfa_conformance.explore.runner import Budget, explore
 
     cpu = time.process_time()
     result = explore(load_system("simulator"), Budget(seed=seed, max_examples=examples, max_steps=steps),
@@ -46,7 +46,7 @@ def in_process(examples: int, steps: int, seed: int) -> tuple[int, int, float, f
 
 
 def _serve(folder: Path) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "harness.cli", "serve", "--test-hooks", "--port", "0",
+    command = [sys.executable, "-m", "mfa_conformance.cli", "serve", "--test-hooks", "--port", "0",
                "--db", str(folder / "state.sqlite3")]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MFA_")}
     server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -71,7 +71,7 @@ def through_the_browser(examples: int, steps: int, seed: int) -> dict[str, objec
             environment = {k: v for k, v in os.environ.items() if not k.startswith("MFA_")}
             environment["MFA_BASE_URL"] = url
             done = subprocess.run(
-                [sys.executable, "-m", "harness.cli", "explore", "--sut", "browser", "--seed", str(seed),
+                [sys.executable, "-m", "mfa_conformance.cli", "explore", "--sut", "browser", "--seed", str(seed),
                  "--max-examples", str(examples), "--max-steps", str(steps), "--report-dir", str(folder / "out")],
                 cwd=REPO, capture_output=True, text=True, env=environment, timeout=3600)
         finally:

@@ -13,8 +13,8 @@ from typing import ParamSpec, TypeVar
 
 import freezegun
 
-import simulator
-from simulator import errors as sim_errors
+from mfa_conformance import simulator
+from mfa_conformance.simulator import errors as sim_errors
 
 from . import errors
 from .interface import Capability, EnrollmentScreen, Session, Stage, SystemUnderTest, UserStatus

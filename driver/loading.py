@@ -17,7 +17,7 @@ from .interface import SystemUnderTest
 __all__ = ["DEFAULT_SUT", "SutSpecError", "resolve_sut_spec", "load_system"]
 
 DEFAULT_SUT = "simulator"
-BUILT_IN = {"simulator": "driver.inprocess:simulator_system", "browser": "driver.browser:browser_system"}
+BUILT_IN = {"simulator": "mfa_conformance.driver.inprocess:simulator_system", "browser": "mfa_conformance.driver.browser:browser_system"}
 
 
 class SutSpecError(Exception):
@@ -50,6 +50,6 @@ def load_system(spec: str) -> SystemUnderTest:
         raise SutSpecError(f"--sut {spec!r}: {attr}() failed: {type(error).__name__}: {error}") from None
     if not isinstance(system, SystemUnderTest):
         raise SutSpecError(
-            f"--sut {spec!r}: {attr}() returned {type(system).__name__}, not a driver.interface.SystemUnderTest"
+            f"--sut {spec!r}: {attr}() returned {type(system).__name__}, not a mfa_conformance.SystemUnderTest"
         )
     return system

@@ -10,8 +10,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from driver import Account, Capability, Session, SystemUnderTest
-from harness.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.driver import Account, Capability, Session, SystemUnderTest
+from mfa_conformance.authenticator import AuthenticatorApp, phone_for
 
 from .model import Code, time_step
 

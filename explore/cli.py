@@ -15,9 +15,9 @@ import secrets
 import sys
 from pathlib import Path
 
-from driver import Capability
-from driver.errors import SystemUnreachable
-from driver.loading import SutSpecError, load_system, resolve_sut_spec
+from mfa_conformance.driver import Capability
+from mfa_conformance.driver.errors import SystemUnreachable
+from mfa_conformance.driver.loading import SutSpecError, load_system, resolve_sut_spec
 
 from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS, Budget, Result, explore
 

@@ -27,10 +27,10 @@ from typing import ClassVar, TypeVar
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, precondition, rule
 
-from driver import Capability, Stage, SystemUnderTest, UserStatus
-from driver import errors as refused
-from driver.errors import CapabilityMissing, Refused, SystemUnreachable
-from harness.authenticator import UnreadableQrCode
+from mfa_conformance.driver import Capability, Stage, SystemUnderTest, UserStatus
+from mfa_conformance.driver import errors as refused
+from mfa_conformance.driver.errors import CapabilityMissing, Refused, SystemUnreachable
+from mfa_conformance.authenticator import UnreadableQrCode
 
 from .actors import ACTORS, Actor, Phone, phone_for, unique_cast
 from .model import Code, HowTo, Prediction, Standing

@@ -20,8 +20,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from enum import Enum
 
-from driver import errors as refused
-from driver.errors import Refused
+from mfa_conformance.driver import errors as refused
+from mfa_conformance.driver.errors import Refused
 
 __all__ = [
     "PERIOD",

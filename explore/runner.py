@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
 from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
-from driver import SystemUnderTest
-from driver.errors import SystemUnreachable
+from mfa_conformance.driver import SystemUnderTest
+from mfa_conformance.driver.errors import SystemUnreachable
 
 from .gherkin import Counterexample, counterexample_from, write_feature
 from .machine import Observer, machine_for

@@ -19,7 +19,7 @@ import pyotp
 import zxingcpp
 from PIL import Image
 
-from driver import Capability, SystemUnderTest
+from mfa_conformance.driver import Capability, SystemUnderTest
 
 __all__ = ["AuthenticatorApp", "KeyUri", "UnreadableQrCode", "QrCodeReader", "phone_for", "real_sleep_until"]
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import features
+
 __all__ = ["FEATURES_DIR", "CATALOGUE_PATH", "KINDS", "CAPABILITY_TAGS", "Requirement", "load_catalogue", "CatalogueError"]
 
-FEATURES_DIR = Path(__file__).resolve().parent.parent / "features"
+FEATURES_DIR = Path(features.__file__).resolve().parent
 CATALOGUE_PATH = FEATURES_DIR / "requirements.toml"
 KINDS = ("documented", "inferred", "interpreted")
 CAPABILITY_TAGS = {

@@ -8,16 +8,20 @@ import importlib
 import sys
 from pathlib import Path
 
-__all__ = ["main", "STEPS_DIR"]
+from . import steps
+from .catalogue import FEATURES_DIR
 
-REPO = Path(__file__).resolve().parent.parent
-STEPS_DIR = REPO / "steps"
+__all__ = ["main", "STEPS_DIR", "SUITE_INI"]
+
+PACKAGE = Path(__file__).resolve().parent
+STEPS_DIR = Path(steps.__file__).resolve().parent
+SUITE_INI = PACKAGE / "suite.ini"
 
 # Subcommands implemented elsewhere: name -> (module, help). Each module has main(argv) -> int.
 DELEGATED = {
-    "serve": ("webapp.cli", "serve the reference simulator as a web app"),
-    "report": ("harness.report.cli", "render report.html again from machine-readable results"),
-    "explore": ("explore.cli", "model-based exploration with random sequences of documented actions"),
+    "serve": ("mfa_conformance.webapp.cli", "serve the reference simulator as a web app"),
+    "report": ("mfa_conformance.report.cli", "render report.html again from machine-readable results"),
+    "explore": ("mfa_conformance.explore.cli", "model-based exploration with random sequences of documented actions"),
 }
 
 
@@ -46,7 +50,9 @@ def run(argv: list[str]) -> int:
 
     # Hypothesis's pytest plugin imports all of Hypothesis at start-up; scenarios never use it.
     command = [str(STEPS_DIR), "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
-               "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"), *pytest_args]
+               "-p", "mfa_conformance.suite",
+               "--rootdir", str(STEPS_DIR.parent), "-c", str(SUITE_INI),
+               "-o", f"bdd_features_base_dir={FEATURES_DIR}", *pytest_args]
     if args.sut:
         command += ["--sut", args.sut]
     if args.expected_failures is not None:

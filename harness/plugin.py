@@ -13,8 +13,8 @@ from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
-from driver import Capability, SystemUnderTest
-from driver.loading import SutSpecError, load_system, resolve_sut_spec
+from mfa_conformance.driver import Capability, SystemUnderTest
+from mfa_conformance.driver.loading import SutSpecError, load_system, resolve_sut_spec
 
 from .catalogue import CAPABILITY_TAGS, KINDS, CatalogueError, load_catalogue
 

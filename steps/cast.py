@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from driver import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest
-from harness.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.driver import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest
+from mfa_conformance.authenticator import AuthenticatorApp, phone_for
 
 __all__ = ["Persona", "Cast", "PASSWORD_LENGTH"]
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from driver import Capability, Stage, SystemUnderTest
-from driver import errors as refused
+from mfa_conformance.driver import Capability, Stage, SystemUnderTest
+from mfa_conformance.driver import errors as refused
 
 from .cast import Cast, require
 from .outcome import Outcome

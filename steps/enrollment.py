@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from driver import EnrollmentScreen
-from harness.authenticator import KeyUri, QrCodeReader
+from mfa_conformance.driver import EnrollmentScreen
+from mfa_conformance.authenticator import KeyUri, QrCodeReader
 
 from .cast import Cast, Persona
 from .outcome import Outcome, attempt

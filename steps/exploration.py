@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then
 
-from driver import errors as refused
-from driver.errors import Refused
+from mfa_conformance.driver import errors as refused
+from mfa_conformance.driver.errors import Refused
 
 from .cast import Cast
 from .outcome import Outcome

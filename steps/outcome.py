@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from driver.errors import Refused
+from mfa_conformance.driver.errors import Refused
 
 __all__ = ["Outcome", "attempt"]
 

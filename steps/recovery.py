@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, when
 
-from driver import Capability, SystemUnderTest
+from mfa_conformance.driver import Capability, SystemUnderTest
 
 from .cast import Cast, require
 from .outcome import Outcome, attempt

@@ -6,7 +6,7 @@ import ipaddress
 
 from pytest_bdd import given, parsers, then, when
 
-from driver import errors as refused
+from mfa_conformance.driver import errors as refused
 
 from .cast import Cast
 from .outcome import Outcome, attempt

@@ -9,9 +9,9 @@ import pytest
 import segno
 from pytest_bdd import given, parsers, then, when
 
-from driver import Stage
-from driver import errors as refused
-from driver.errors import Refused
+from mfa_conformance.driver import Stage
+from mfa_conformance.driver import errors as refused
+from mfa_conformance.driver.errors import Refused
 
 from .cast import Cast, phone_for
 from .outcome import Outcome, attempt

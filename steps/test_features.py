@@ -8,6 +8,6 @@ import os
 
 from pytest_bdd import scenarios
 
-from harness.catalogue import FEATURES_DIR
+from mfa_conformance.catalogue import FEATURES_DIR
 
 scenarios(os.environ.get("MFA_FEATURES") or str(FEATURES_DIR))

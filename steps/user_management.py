@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from driver import UserStatus
+from mfa_conformance.driver import UserStatus
 
 from .cast import Cast
 from .outcome import Outcome, attempt

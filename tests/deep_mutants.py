@@ -9,9 +9,9 @@ arguments and returns an in-process system over the broken simulator).
 
 from __future__ import annotations
 
-from driver.inprocess import InProcessSystem
-from simulator import Simulator
-from simulator.state import User
+from mfa_conformance.driver.inprocess import InProcessSystem
+from mfa_conformance.simulator import Simulator
+from mfa_conformance.simulator.state import User
 
 __all__ = [
     "MUTANTS",
@@ -66,7 +66,7 @@ class SupportResetKeepsReplayState(Simulator):
         super().support_reset_mfa(username)
 
     def save_device(self, token: str, code: str, device_name: str) -> None:
-        from simulator import errors, totp
+        from mfa_conformance.simulator import errors, totp
 
         session = self._session(token)
         kept = self._kept_steps.get(session.username)

@@ -19,12 +19,12 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from driver.inprocess import InProcessSystem
-from simulator import ISSUER, SUGGESTED_APPS, EnrollmentScreen, Simulator, Stage, totp
-from simulator.errors import InvalidSafelistEntry, SelfResetRefused, UnknownUser
-from simulator.qr import qr_png
-from simulator.safelist import parse_safelist
-from simulator.state import Practice, User, UserView
+from mfa_conformance.driver.inprocess import InProcessSystem
+from mfa_conformance.simulator import ISSUER, SUGGESTED_APPS, EnrollmentScreen, Simulator, Stage, totp
+from mfa_conformance.simulator.errors import InvalidSafelistEntry, SelfResetRefused, UnknownUser
+from mfa_conformance.simulator.qr import qr_png
+from mfa_conformance.simulator.safelist import parse_safelist
+from mfa_conformance.simulator.state import Practice, User, UserView
 
 __all__ = ["Variant", "VARIANTS"]  # plus one factory per variant, named as in VARIANTS
 

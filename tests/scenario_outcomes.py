@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.console import collect_outcome
+from mfa_conformance.console import collect_outcome
 
 __all__ = ["OutcomeFile"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.feature import get_features
 
-from harness.catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
+from mfa_conformance.catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
 
 ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
 CATALOGUE = load_catalogue()

@@ -17,9 +17,9 @@ from hypothesis import assume, given, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from hypothesis import strategies as st
 
-import driver.errors
-from driver.inprocess import InProcessSystem
-from simulator import Simulator, Stage, errors, totp
+from mfa_conformance.driver import errors as driver_errors
+from mfa_conformance.driver.inprocess import InProcessSystem
+from mfa_conformance.simulator import Simulator, Stage, errors, totp
 
 from .world import PASSWORD, Clock, Phone, build_world
 
@@ -251,9 +251,9 @@ SIMULATOR_REFUSALS = sorted(set(errors.__all__) - {"MfaError"})
 
 
 def test_the_driver_names_the_same_refusals_as_the_simulator() -> None:
-    driver_refusals = {name for name in driver.errors.__all__
-                       if isinstance(getattr(driver.errors, name), type)
-                       and issubclass(getattr(driver.errors, name), driver.errors.Refused)} - {"Refused"}
+    driver_refusals = {name for name in driver_errors.__all__
+                       if isinstance(getattr(driver_errors, name), type)
+                       and issubclass(getattr(driver_errors, name), driver_errors.Refused)} - {"Refused"}
     assert driver_refusals == set(SIMULATOR_REFUSALS)
 
 
@@ -290,9 +290,9 @@ def test_every_simulator_refusal_reaches_the_steps_as_the_driver_refusal_of_its_
     session = system.sign_in("erin", PASSWORD)
     sim.refusal = refusal
     for action in (lambda: system.sign_in("erin", PASSWORD), session.enter_application):
-        with pytest.raises(driver.errors.Refused) as raised:
+        with pytest.raises(driver_errors.Refused) as raised:
             action()
-        assert type(raised.value) is getattr(driver.errors, name)
+        assert type(raised.value) is getattr(driver_errors, name)
         assert str(raised.value) == str(refusal)
         assert raised.value.__suppress_context__  # one readable line: no simulator traceback chained on
 

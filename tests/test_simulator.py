@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
-from simulator import ISSUER, SUGGESTED_APPS, Simulator, Stage, errors, totp
-from simulator.base import WRONG_CODE_LIMIT
-from simulator.safelist import allows, parse_safelist
+from mfa_conformance.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
+from mfa_conformance.simulator import ISSUER, SUGGESTED_APPS, Simulator, Stage, errors, totp
+from mfa_conformance.simulator.base import WRONG_CODE_LIMIT
+from mfa_conformance.simulator.safelist import allows, parse_safelist
 
 from .world import PASSWORD, Clock, World, build_world, changes, snapshot
 

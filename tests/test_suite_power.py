@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.catalogue import load_catalogue
-from simulator import Simulator
+from mfa_conformance.catalogue import load_catalogue
+from mfa_conformance.simulator import Simulator
 
 from .mutants import VARIANTS, Variant
 

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pyotp
 import pytest
 
-from harness.authenticator import KeyUri
-from simulator import totp
+from mfa_conformance.authenticator import KeyUri
+from mfa_conformance.simulator import totp
 
 # RFC 6238 Appendix B: the SHA-1 seed is the ASCII string "12345678901234567890".
 RFC_SEED = base64.b32encode(b"12345678901234567890").decode()

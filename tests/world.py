@@ -10,7 +10,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass
 
-from simulator import Simulator, Stage, State, totp
+from mfa_conformance.simulator import Simulator, Stage, State, totp
 
 __all__ = ["Clock", "Phone", "World", "PASSWORD", "START", "build_world", "snapshot", "changes"]
 

@@ -38,7 +38,8 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     from waitress.server import create_server
 
-    from .app import REFUSAL_NAMES, ServerConfig, create_app
+    from .app import create_app
+    from .context import REFUSAL_NAMES, ServerConfig
     from .labels import Labels, LabelsError, load_labels
 
     def fail(message: str) -> int:

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator import Simulator, State
-from simulator.errors import MfaError
-from simulator.state import Device, Practice, Session, Stage, User
+from mfa_conformance.simulator import Simulator, State
+from mfa_conformance.simulator.errors import MfaError
+from mfa_conformance.simulator.state import Device, Practice, Session, Stage, User
 
 __all__ = ["Store", "LaneClock", "LazyTable", "CODECS"]
 

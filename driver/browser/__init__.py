@@ -16,7 +16,7 @@ __all__ = ["browser_system", "BrowserSettings", "Profile", "ProfileError", "load
 
 def browser_system():
     """The `--sut browser` factory: settings from the command line (or MFA_* environment variables)."""
-    from driver.loading import SutSpecError
+    from mfa_conformance.driver.loading import SutSpecError
 
     from .settings import take_over
     from .system import BrowserSystem

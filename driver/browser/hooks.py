@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from driver import errors
+from mfa_conformance.driver import errors
 
 __all__ = ["TestHooks", "HookDescription", "probe"]
 

@@ -19,12 +19,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from driver import errors
+from mfa_conformance import profiles
+from mfa_conformance.driver import errors
 
 __all__ = ["Profile", "ProfileError", "LocatorSpec", "Section", "PracticeEntry", "PersonaEntry",
            "DEFAULT_PROFILE", "PROFILES_DIR", "load_profile", "REFUSALS", "HOOK_CAPABILITIES"]
 
-PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
+PROFILES_DIR = Path(profiles.__file__).resolve().parent
 DEFAULT_PROFILE = PROFILES_DIR / "reference.toml"
 
 LOCATOR = "locator"

@@ -7,11 +7,11 @@ page objects of `pages/`; this module only sequences them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from playwright.sync_api import Page
 
-from driver import EnrollmentScreen, Session, Stage, UserStatus, errors
+from mfa_conformance.driver import EnrollmentScreen, Session, Stage, UserStatus, errors
 
 from .pages import (
     CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
@@ -20,15 +20,26 @@ from .pages import (
 from .pages.base import ElementMissing, landed_on, raise_refusal
 from .profile import Profile
 
-if TYPE_CHECKING:
-    from .system import BrowserSystem
-
-__all__ = ["BrowserSession", "STAGES"]
+__all__ = ["BrowserSession", "SessionHost", "STAGES"]
 
 STAGES = {Screen.CODE_PROMPT: Stage.CODE_REQUIRED, Screen.SETUP_REQUIRED: Stage.SETUP_REQUIRED,
           Screen.APPLICATION: Stage.SIGNED_IN}
 NOT_YET = {Screen.CODE_PROMPT: errors.CodeRequired, Screen.SETUP_REQUIRED: errors.SetupRequired,
            Screen.SIGN_IN: errors.SessionEnded}
+
+
+class SessionHost(Protocol):
+    """What a session needs of the browser system that opened it (BrowserSystem
+    is one); a protocol, so this module never imports the system's."""
+
+    profile: Profile
+    last_page: Page | None
+    generation: int
+
+    def url(self, path: str) -> str: ...
+
+    def changed(self) -> None:
+        """A documented action may have moved every session's screen on."""
 
 
 class BrowserSession(Session):
@@ -40,7 +51,7 @@ class BrowserSession(Session):
     or when the tab has gone elsewhere since.
     """
 
-    def __init__(self, system: BrowserSystem, page: Page, username: str, screen: Screen) -> None:
+    def __init__(self, system: SessionHost, page: Page, username: str, screen: Screen) -> None:
         self._system = system
         self._main = page
         self._username = username

@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driver import Capability
+from mfa_conformance.driver import Capability
 
 from .hooks import HookDescription, probe
 from .profile import DEFAULT_PROFILE, HOOK_CAPABILITIES, Profile, ProfileError, load_profile

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from driver import Account, Capability, Session, SystemUnderTest, errors
-from driver.errors import CapabilityMissing
+from mfa_conformance.driver import Account, Capability, Session, SystemUnderTest, errors
+from mfa_conformance.driver.errors import CapabilityMissing
 
 from .evidence import scrub_trace
 from .hooks import TestHooks

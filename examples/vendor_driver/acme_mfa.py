@@ -17,12 +17,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from driver import Capability, EnrollmentScreen, Session, Stage, SystemUnderTest, UserStatus
-from driver import errors as refused
-from driver.errors import CapabilityMissing
+from mfa_conformance import Capability, CapabilityMissing, EnrollmentScreen, Session, Stage, SystemUnderTest, UserStatus
+from mfa_conformance import errors as refused
 
-from simulator import Simulator  # stands in for "acme.client"
-from simulator import errors as acme_errors
+from mfa_conformance.simulator import Simulator  # stands in for "acme.client"
+from mfa_conformance.simulator import errors as acme_errors
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from harness.catalogue import Requirement
+from mfa_conformance.catalogue import Requirement
 
 __all__ = [
     "FORMAT",

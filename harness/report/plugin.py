@@ -128,7 +128,7 @@ class ReportWriter:
             self.system = dict(output[SYSTEM_OUTPUT])
 
     def build(self) -> Results:
-        from driver.loading import resolve_sut_spec
+        from mfa_conformance.driver.loading import resolve_sut_spec
 
         system = self.system
         if system is None and SYSTEM_KEY in self.config.stash:

@@ -25,7 +25,7 @@ def clean_environment() -> dict[str, str]:
 
 
 def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], cwd=REPO, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "mfa_conformance.cli", *args], cwd=REPO, capture_output=True, text=True,
                           timeout=timeout, env={**clean_environment(), **(env or {})})
 
 
@@ -44,7 +44,7 @@ class ServedApp:
 
     def start(self) -> ServedApp:
         process = subprocess.Popen(
-            [sys.executable, "-m", "harness.cli", "serve", "--port", str(self.port), "--db", str(self.db), *self.options],
+            [sys.executable, "-m", "mfa_conformance.cli", "serve", "--port", str(self.port), "--db", str(self.db), *self.options],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**clean_environment(), **self.env})
         first: list[str] = []
         reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]

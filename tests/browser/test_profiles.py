@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from driver.browser.evidence import REDACTED, scrub_text
-from driver.browser.profile import DEFAULT_PROFILE, ProfileError, load_profile
+from mfa_conformance.driver.browser.evidence import REDACTED, scrub_text
+from mfa_conformance.driver.browser.profile import DEFAULT_PROFILE, ProfileError, load_profile
 
 from .conftest import RELABELLED_PROFILE
 from .served import ServedApp, run_cli

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from driver import Capability, SystemUnderTest
-from driver.loading import load_system
-from explore.cli import main
-from explore.runner import Budget, explore
+from mfa_conformance.driver import Capability, SystemUnderTest
+from mfa_conformance.driver.loading import load_system
+from mfa_conformance.explore.cli import main
+from mfa_conformance.explore.runner import Budget, explore
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ def test_bad_input_gets_one_line_and_no_run(argv: list[str], tmp_path: Path,
 
 
 def test_the_console_script_delegates_to_explore(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "explore", "--seed", "3", "--max-examples", "5",
+    done = subprocess.run([sys.executable, "-m", "mfa_conformance.cli", "explore", "--seed", "3", "--max-examples", "5",
                            "--max-steps", "20", "--report-dir", str(tmp_path)],
                           cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from explore.cli import main
+from mfa_conformance.explore.cli import main
 from tests.deep_mutants import MUTANTS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ CI_SEED = 20240530
 
 def replay(feature: Path, sut: str, report_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", "--features", str(feature), "--sut", sut,
+        [sys.executable, "-m", "mfa_conformance.cli", "run", "--features", str(feature), "--sut", sut,
          "--report-dir", str(report_dir)],
         cwd=REPO, capture_output=True, text=True, timeout=300,
     )

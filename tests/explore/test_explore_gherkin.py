@@ -14,11 +14,11 @@ from pathlib import Path
 from hypothesis import Phase, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from driver.loading import load_system
-from explore.gherkin import render_feature, sequence_from
-from explore.machine import Observer, machine_for
-from explore.runner import wall_clock
-from explore.trace import Trace
+from mfa_conformance.driver.loading import load_system
+from mfa_conformance.explore.gherkin import render_feature, sequence_from
+from mfa_conformance.explore.machine import Observer, machine_for
+from mfa_conformance.explore.runner import wall_clock
+from mfa_conformance.explore.trace import Trace
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_random_sequences_written_as_gherkin_replay_through_the_suite(tmp_path: 
         text = render_feature(sequence_from(trace), sut="simulator", seed=4, title=f"Random sequence {number}")
         (tmp_path / f"sequence_{number}.feature").write_text(text, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", "--features", str(tmp_path), "--sut", "simulator",
+        [sys.executable, "-m", "mfa_conformance.cli", "run", "--features", str(tmp_path), "--sut", "simulator",
          "--report-dir", str(tmp_path / "reports")],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

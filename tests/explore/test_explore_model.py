@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from driver import errors as refused
-from explore.model import PERIOD, Code, HowTo, Standing, canonical_safelist
-from harness.catalogue import load_catalogue
+from mfa_conformance.driver import errors as refused
+from mfa_conformance.explore.model import PERIOD, Code, HowTo, Standing, canonical_safelist
+from mfa_conformance.catalogue import load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = 1_800_000_000.0  # a time-step boundary (divisible by 30)
@@ -184,6 +184,6 @@ def test_exploration_never_imports_the_simulator() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
-            if any(name.split(".")[0] in ("simulator", "steps") or name == "driver.inprocess" for name in names):
+            if any(name.startswith(("mfa_conformance.simulator", "mfa_conformance.steps", "mfa_conformance.driver.inprocess")) for name in names):
                 offenders.setdefault(path.name, []).extend(names)
     assert offenders == {}

@@ -9,9 +9,9 @@ scenarios that need it are skipped with a reason. Select it with
 
 from __future__ import annotations
 
-from driver import Capability
-from driver.inprocess import InProcessSystem
-from simulator import Simulator
+from mfa_conformance.driver import Capability
+from mfa_conformance.driver.inprocess import InProcessSystem
+from mfa_conformance.simulator import Simulator
 
 __all__ = ["BrokenSimulator", "factory", "DEVICE_NAME"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 
-from harness.authenticator import QrCodeReader
-from simulator.enrollment import EnrollmentScreen
+from mfa_conformance.authenticator import QrCodeReader
+from mfa_conformance.simulator.enrollment import EnrollmentScreen
 
 from .broken import BrokenSimulator, BrokenSystem
 

@@ -22,7 +22,7 @@ def _scenario_count() -> int:
     """How many scenarios a whole run has: outlines count once per example row."""
     from pytest_bdd.feature import get_features
 
-    from harness.catalogue import FEATURES_DIR
+    from mfa_conformance.catalogue import FEATURES_DIR
 
     return sum(
         max(1, sum(len(examples.examples) for examples in template.examples))
@@ -49,7 +49,7 @@ def run_harness(*args: str, env: dict[str, str] | None = None,
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith(("PYTEST_", "MFA_")) and k not in ("PYTHONPATH",)}
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], cwd=REPO, env=environment,
+    return subprocess.run([sys.executable, "-m", "mfa_conformance.cli", *args], cwd=REPO, env=environment,
                           capture_output=True, text=True, timeout=timeout)
 
 

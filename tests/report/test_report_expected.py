@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.catalogue import load_catalogue
-from harness.report.expected import ExpectedFailuresError, load_expected_failures
+from mfa_conformance.catalogue import load_catalogue
+from mfa_conformance.report.expected import ExpectedFailuresError, load_expected_failures
 from tests.report.runs import BROKEN, run_harness, run_suite
 
 UNNAMED = "The device must be named"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.plugin import SCENARIO_PROPERTY
-from harness.report.collect import EVIDENCE_PROPERTY, ScenarioCollector, build_scenarios, redact
-from harness.report.cucumber import cucumber_json
-from harness.report.html import render_html
-from harness.report.junit import junit_xml
-from harness.catalogue import Requirement
-from harness.report.model import FeatureInfo, Results, RunInfo
-from harness.report.writer import write_reports
+from mfa_conformance.plugin import SCENARIO_PROPERTY
+from mfa_conformance.report.collect import EVIDENCE_PROPERTY, ScenarioCollector, build_scenarios, redact
+from mfa_conformance.report.cucumber import cucumber_json
+from mfa_conformance.report.html import render_html
+from mfa_conformance.report.junit import junit_xml
+from mfa_conformance.catalogue import Requirement
+from mfa_conformance.report.model import FeatureInfo, Results, RunInfo
+from mfa_conformance.report.writer import write_reports
 
 # The smallest valid PNG: one transparent pixel.
 PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5Er"

@@ -12,10 +12,10 @@ import base64
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from simulator import SUGGESTED_APPS, Stage
-from simulator.errors import AlreadyEnrolled
+from mfa_conformance.simulator import SUGGESTED_APPS, Stage
+from mfa_conformance.simulator.errors import AlreadyEnrolled
 
-from ..app import domain, labels
+from ..context import domain, labels
 from ..security import session_token
 
 __all__ = ["blueprint"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from simulator import Stage
-from simulator.errors import SessionEnded
+from mfa_conformance.simulator import Stage
+from mfa_conformance.simulator.errors import SessionEnded
 
-from ..app import client_address, domain
+from ..context import client_address, domain
 from ..security import clear_session, session_token, set_session
 
 __all__ = ["blueprint"]

@@ -10,7 +10,7 @@ import hmac
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from ..app import domain, message_page
+from ..context import domain, message_page
 from ..security import SUPPORT_COOKIE, cookie_flags, sign
 
 __all__ = ["blueprint"]

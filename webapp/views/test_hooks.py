@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from simulator import errors as refusals
+from mfa_conformance.simulator import errors as refusals
 
-from ..app import ADDRESS_HEADER, CLOCK_HEADER, REFUSAL_STATUS, clock_lane, domain
+from ..context import ADDRESS_HEADER, CLOCK_HEADER, REFUSAL_STATUS, clock_lane, domain
 
 __all__ = ["blueprint", "HOOKS"]
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from driver import errors
+from mfa_conformance.driver import errors
 
 from ..profile import LocatorSpec, Profile
 

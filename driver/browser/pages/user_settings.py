@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from driver import UserStatus
+from mfa_conformance.driver import UserStatus
 
 from ..profile import Profile
 from .base import fill, locate, read_table, column, submit

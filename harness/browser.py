@@ -1,4 +1,4 @@
-"""The browser driver's pytest plugin: its options, the checks before any
+"""The harness's pytest plugin for the browser driver: its options, the checks before any
 scenario runs, and the evidence of a failing scenario.
 
 Options: `--base-url`, `--profile`, `--browser-ws-endpoint`, `--browser-executable`,
@@ -19,16 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from driver.loading import resolve_sut_spec
-from harness.catalogue import FEATURES_DIR
-
-from .profile import DEFAULT_PROFILE
-from .settings import BrowserSettings, SetupError, configure, hand_over, missing_personas, prepare, take_over
+from .driver.loading import resolve_sut_spec
+from .plugin import SYSTEM_KEY
+from .catalogue import FEATURES_DIR
+from .driver.browser.profile import DEFAULT_PROFILE
+from .driver.browser.settings import BrowserSettings, SetupError, configure, hand_over, missing_personas, prepare, take_over
 
 __all__ = ["EVIDENCE_PROPERTY", "evidence_folder", "is_browser_run", "BROWSER_SPECS", "features_personas"]
 
 EVIDENCE_PROPERTY = "mfa_evidence"
-BROWSER_SPECS = {"browser", "driver.browser:browser_system"}
+BROWSER_SPECS = {"browser", "mfa_conformance.driver.browser:browser_system"}
 PERSONA_STEP = re.compile(r"^\s*(?:Given|And|But|When|Then|\*)\s+(\w+) is (?:the account holder|a user) of ")
 
 
@@ -88,7 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
     configure(settings)
     if worker:
         return
-    from .system import BrowserSystem, ProfileMismatch
+    from .driver.browser.system import BrowserSystem, ProfileMismatch
 
     try:  # the sign-in screen is checked here, once: a worker's error would not read as one line
         if xdist_controller:
@@ -128,9 +128,7 @@ def evidence_folder(config: pytest.Config, nodeid: str) -> tuple[Path, Path]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     if report.when == "call" and report.failed and is_browser_run(item.config):
-        from harness.plugin import SYSTEM_KEY
-
-        from .system import BrowserSystem
+        from .driver.browser.system import BrowserSystem
 
         system = item.config.stash.get(SYSTEM_KEY, None)
         if isinstance(system, BrowserSystem):
