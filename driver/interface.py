@@ -183,8 +183,19 @@ class SystemUnderTest(ABC):
         `address` needs Capability.CLIENT_ADDRESS."""
 
     # Personas: from seeding, or named by the system's profile.
-    def persona(self, name: str) -> Account | None:
-        """The account a profile names for a persona, for systems without seeding."""
+    def persona(self, name: str, *, practice: str | None = None) -> Account | None:
+        """The account a profile names for a persona, for systems without seeding.
+
+        `practice` is the real practice the scenario's practice maps to (from
+        `profile_practice`): a persona may be played by different accounts in
+        different practices (Olga holds a practice with MFA in one scenario and
+        one without it in another)."""
+        return None
+
+    def account_holder_of(self, practice: str) -> Account | None:
+        """An account holder of a real practice, for systems without seeding: the
+        harness signs in as her to bring users to a scenario's starting state
+        (Reset MFA, the practice's settings) when the scenario itself names none."""
         return None
 
     def profile_practice(self, display: str, *, mfa_available: bool) -> str | None:

@@ -17,7 +17,9 @@ from .interface import SystemUnderTest
 __all__ = ["DEFAULT_SUT", "SutSpecError", "resolve_sut_spec", "load_system"]
 
 DEFAULT_SUT = "simulator"
-BUILT_IN = {"simulator": "mfa_conformance.driver.inprocess:simulator_system", "browser": "mfa_conformance.driver.browser:browser_system"}
+BUILT_IN = {"simulator": "mfa_conformance.driver.inprocess:simulator_system",
+            "provisioned": "mfa_conformance.driver.provisioned:provisioned_system",
+            "browser": "mfa_conformance.driver.browser:browser_system"}
 
 
 class SutSpecError(Exception):

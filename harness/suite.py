@@ -7,6 +7,7 @@ pytest_plugins = [
     "mfa_conformance.console",
     "mfa_conformance.browser",
     "mfa_conformance.report.plugin",
+    "mfa_conformance.steps.starting_state",
     "mfa_conformance.steps.common",
     "mfa_conformance.steps.signing_in",
     "mfa_conformance.steps.enrollment",

@@ -15,6 +15,8 @@ import pytest
 from mfa_conformance.driver import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest
 from mfa_conformance.authenticator import AuthenticatorApp, phone_for
 
+from .baseline import Ledger
+
 __all__ = ["Persona", "Cast", "PASSWORD_LENGTH"]
 
 PASSWORD_LENGTH = 20
@@ -40,6 +42,12 @@ class Persona:
     old_phone: AuthenticatorApp | None = None
     second_phone: AuthenticatorApp | None = None
     screen: EnrollmentScreen | None = None
+    enrolled_with: AuthenticatorApp | None = None
+    """The phone whose key this scenario enrolled the account with, as far as the harness saw."""
+    uncertain: bool = False
+    """Something happened (wrong codes) after which the account's standing is not known."""
+    adopted: bool = False
+    """The account started the scenario enrolled with a phone the harness held from an earlier one."""
 
     def __repr__(self) -> str:
         return f"Persona({self.name!r}, {self.account!r})"
@@ -94,9 +102,13 @@ class Persona:
         assert self.session is not None
         self.session.save_device(self.code(), name)
         self.device_name = name
+        self.enrolled_with = self.phone
 
     def set_up_mfa(self) -> None:
-        """The whole self-enrollment journey, then sign out."""
+        """The whole self-enrollment journey, then sign out; nothing to do for an
+        account that starts the scenario enrolled with this phone already."""
+        if self.adopted:
+            return
         session = self.sign_in()
         if session.stage is Stage.CODE_REQUIRED:
             raise AssertionError(f"{self.name} already has MFA set up")
@@ -104,6 +116,11 @@ class Persona:
         self.save_device(f"{self.name}'s phone")
         session.sign_out()
         self.session = None
+
+    def was_reset(self) -> None:
+        """Someone reset this account's MFA: it has no device until set up again."""
+        self.enrolled_with = None
+        self.adopted = False
 
     def lose_phone(self) -> None:
         self.old_phone, self.phone = self.phone, phone_for(self.system)
@@ -117,11 +134,21 @@ class Persona:
 class Cast:
     """Practices and personas of one scenario, each with unique names on the system."""
 
-    def __init__(self, system: SystemUnderTest) -> None:
+    def __init__(self, system: SystemUnderTest, ledger: Ledger | None = None) -> None:
         self.system = system
+        self.ledger = ledger or Ledger()
+        self.settled = Capability.SEEDING in system.capabilities
+        """Always true for fresh seeded accounts: they start where every scenario starts."""
+        self.aborted = False
+        """The starting state could not be reached; the scenario was skipped and changed nothing."""
+        self._settled_names: set[str] = set()
+        """Practices (real names) and personas already brought to the scenario's starting state."""
         self._suffix = secrets.token_hex(3)
         self._practices: dict[str, str] = {}
         self._people: dict[str, Persona] = {}
+        self._off_stage: dict[str, Persona] = {}
+        self.steps_run: list[str] = []
+        """The text of every step run in this scenario, for what it may have left behind."""
         self.spotlight: Persona | None = None
         """The persona last named, whom "she" or "he" in the next step means."""
 
@@ -154,7 +181,7 @@ class Cast:
                               password=secrets.token_urlsafe(PASSWORD_LENGTH), account_holder=account_holder)
             self.system.create_user(practice, account.username, account.password, account_holder=account_holder)
         else:
-            account = self.system.persona(name)
+            account = _profile_persona(self.system, name, practice)
             if account is None:
                 pytest.skip(f"the system under test lacks the capability '{Capability.SEEDING}' "
                             f"and its profile names no account for {name}")
@@ -162,8 +189,44 @@ class Cast:
         self._people[name] = self.spotlight = persona
         return persona
 
-    def holder_of(self, practice: str) -> Persona:
+    def unsettled(self) -> tuple[list[str], list[Persona]]:
+        """Practices and personas introduced since the last settling."""
+        return ([real for real in self._practices.values() if real not in self._settled_names],
+                [p for p in self._people.values() if p.name not in self._settled_names])
+
+    def settle_done(self, practices: list[str], people: list[Persona]) -> None:
+        self._settled_names |= set(practices) | {p.name for p in people}
+
+    @property
+    def people(self) -> list[Persona]:
+        return list(self._people.values())
+
+    @property
+    def practices(self) -> dict[str, str]:
+        """Display name -> the practice's real name."""
+        return dict(self._practices)
+
+    def holder_of(self, practice: str, *, off_stage: bool = False) -> Persona:
+        """The practice's account holder in the scenario; with `off_stage`, the one
+        the system names when the scenario names none (to prepare its accounts)."""
         for persona in self._people.values():
             if persona.practice == practice and persona.account.account_holder:
                 return persona
+        if off_stage:
+            if practice not in self._off_stage:
+                account = self.system.account_holder_of(practice)
+                if account is None:
+                    raise AssertionError(f"the system names no account holder of {practice!r}")
+                self._off_stage[practice] = Persona(name=f"the account holder of {practice}", account=account,
+                                                    system=self.system, phone=phone_for(self.system))
+            return self._off_stage[practice]
         raise AssertionError("the scenario names no account holder for this practice")
+
+
+def _profile_persona(system: SystemUnderTest, name: str, practice: str) -> Account | None:
+    """The account that plays `name` in `practice`; a driver that knows one account
+    per persona may ignore the practice (the interface's older form)."""
+    try:
+        return system.persona(name, practice=practice)
+    except TypeError:
+        return system.persona(name)

@@ -11,13 +11,17 @@ from pytest_bdd import given, parsers, then, when
 from mfa_conformance.driver import Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
+from .baseline import Ledger
 from .cast import Cast, require
+from .starting_state import record
 from .outcome import Outcome
 
 
 @pytest.fixture
-def cast(system: SystemUnderTest) -> Cast:
-    return Cast(system)
+def cast(request: pytest.FixtureRequest, system: SystemUnderTest, ledger: Ledger) -> Cast:
+    cast = Cast(system, ledger)
+    yield cast
+    record(cast, failed=getattr(request.node, "_mfa_failed", False))
 
 
 @pytest.fixture

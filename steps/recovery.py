@@ -26,5 +26,9 @@ def _(cast: Cast, name: str) -> None:
 @when(parsers.re(r"vendor support resets (?P<name>\w+)'s MFA"), target_fixture="outcome")
 def _(system: SystemUnderTest, cast: Cast, name: str) -> Outcome:
     require(system, Capability.SUPPORT_CONSOLE)
-    username = cast[name].account.username
-    return attempt(f"vendor support resetting {name}'s MFA", lambda: system.support_reset_mfa(username))
+    target = cast[name]
+    outcome = attempt(f"vendor support resetting {name}'s MFA",
+                      lambda: system.support_reset_mfa(target.account.username))
+    if outcome.error is None:
+        target.was_reset()
+    return outcome

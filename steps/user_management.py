@@ -63,10 +63,13 @@ def _(cast: Cast, outcome: Outcome, result: str) -> None:
 @given(parsers.re(r"(?P<name>\w+) resets (?P<other>\w+)'s MFA"), target_fixture="outcome")
 @when(parsers.re(r"(?P<name>\w+) resets (?P<other>\w+)'s MFA"), target_fixture="outcome")
 def _(cast: Cast, name: str, other: str) -> Outcome:
-    username = cast[other].account.username
+    target = cast[other]
     session = cast[name].ensure_signed_in()
     cast[name]  # "she" in the next step is the one who pressed Reset MFA
-    return attempt(f"{name} resetting {other}'s MFA", lambda: session.reset_mfa(username))
+    outcome = attempt(f"{name} resetting {other}'s MFA", lambda: session.reset_mfa(target.account.username))
+    if outcome.error is None:
+        target.was_reset()
+    return outcome
 
 
 @then(parsers.re(r"(?P<name>\w+)'s MFA status in User Settings is (?:(?P<no>not enrolled)|enrolled with \"(?P<device>[^\"]+)\")"))

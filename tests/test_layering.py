@@ -72,6 +72,7 @@ LAYERS = {
     f"{PACKAGE}.catalogue": 1,
     f"{PACKAGE}.authenticator": 1,
     f"{PACKAGE}.driver.inprocess": 1,
+    f"{PACKAGE}.driver.provisioned": 1,
     f"{PACKAGE}.driver.browser": 1,
     f"{PACKAGE}.steps": 2,
     f"{PACKAGE}.explore": 2,

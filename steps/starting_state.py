@@ -1,0 +1,184 @@
+"""Before a scenario's first action on a system without seeding, bring its
+accounts and practices to where its Given steps start (see baseline.py); after
+it, remember what it left.
+
+Order matters: practices first (clearing enforcement may need the holder to
+sign in, and under enforcement that means setting up MFA), then account holders
+(only vendor support resets them), then users (their holder resets them).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mfa_conformance.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.driver import Capability, Stage
+from mfa_conformance.driver import errors as refused
+
+from .baseline import (
+    Ledger, Standing, Unreachable, is_introduction, probe, skip_unreachable, support_reset, touches_practice,
+    wanted_enrolled,
+)
+from .cast import Cast, Persona
+
+__all__ = ["settle", "record", "ledger"]
+
+
+@pytest.fixture(scope="session")
+def ledger() -> Ledger:
+    """What the harness knows of each account, for the whole run of this worker."""
+    return Ledger()
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, feature, scenario, step, step_func) -> None:
+    """Settle the cast just before the first step that is not an introduction."""
+    if "cast" not in request.fixturenames or (is_introduction(step.name) and step.type == "given"):
+        return
+    cast: Cast = request.getfixturevalue("cast")
+    cast.steps_run.append(step.name)
+    if cast.settled or not cast.unsettled():
+        return
+    givens = [s.name for s in scenario.steps if s.type == "given"]
+    try:
+        settle(cast, wanted_enrolled(givens))
+    except Unreachable as error:
+        cast.aborted = True
+        skip_unreachable(error)
+
+
+def _adoptable(standing: Standing) -> bool:
+    phone = standing.phone
+    return bool(standing.enrolled and phone is not None and len(phone.accounts) == 1)
+
+
+def settle(cast: Cast, enrolled: set[str]) -> None:
+    """Bring the cast's newly introduced practices and personas to their starting
+    state through documented actions (a scenario may introduce some after its
+    Background has already acted)."""
+    ledger, system = cast.ledger, cast.system
+    practices, people = cast.unsettled()
+    cast.settle_done(practices, people)
+    for persona in people:  # learn what the ledger does not know, spending no code
+        _known(cast, persona)
+    for real in practices:
+        if real not in ledger.clean_practices:
+            _clear_practice(cast, real)
+    holders = [p for p in people if p.account.account_holder]
+    users = [p for p in people if not p.account.account_holder]
+    for persona in holders + users:
+        standing = ledger.standing(persona.account.username)
+        keep = persona.name in enrolled and _adoptable(standing)
+        if standing.enrolled and not keep:
+            _reset(cast, persona)
+            standing.enrolled, standing.phone, standing.device_name = False, None, None
+        if keep:
+            assert standing.phone is not None
+            persona.phone, persona.enrolled_with, persona.adopted = standing.phone, standing.phone, True
+            persona.device_name = standing.device_name
+        else:
+            persona.phone = phone_for(system)
+    for persona in people:
+        persona.sign_out()
+
+
+def _known(cast: Cast, persona: Persona) -> Standing:
+    """The account's standing, looked up by its password alone when the ledger does not know it."""
+    standing = cast.ledger.standing(persona.account.username)
+    if standing.enrolled is None:
+        state = probe(cast.system, persona.account.username, persona.account.password)
+        standing.enrolled = state != "no device"
+        if state == "locked" or (state == "code required" and not _holds_key(standing.phone)):
+            standing.phone = None  # enrolled with a key the harness does not hold, or locked
+    return standing
+
+
+def _holds_key(phone: AuthenticatorApp | None) -> bool:
+    return phone is not None and len(phone.accounts) == 1
+
+
+def _signed_in_holder(cast: Cast, practice: str) -> Persona:
+    holder = cast.holder_of(practice, off_stage=True)
+    standing = _known(cast, holder)
+    if standing.enrolled and standing.phone is not None:
+        holder.phone = standing.phone
+    elif standing.enrolled:
+        support_reset(cast.system, holder.name, holder.account.username)
+        standing.enrolled, standing.phone = False, None
+    try:
+        holder.ensure_signed_in()
+    except refused.Refused as error:
+        raise Unreachable(f"{holder.name} ({holder.account.username}) cannot sign in to prepare the scenario: "
+                          f"{type(error).__name__}: {error}") from None
+    if holder.enrolled_with is not None:  # she had to set up MFA under enforcement
+        standing.enrolled, standing.phone, standing.device_name = True, holder.enrolled_with, holder.device_name
+    return holder
+
+
+def _clear_practice(cast: Cast, practice: str) -> None:
+    try:
+        holder = _signed_in_holder(cast, practice)
+    except AssertionError:  # the scenario names no account holder of this practice: nothing to clear with
+        return
+    session = holder.session
+    assert session is not None
+    try:
+        if session.enforcement():
+            session.set_enforcement(False)
+        if session.safelist():
+            session.set_safelist([])
+    except refused.MfaNotAvailable:
+        pass
+    holder.sign_out()
+    cast.ledger.clean_practices.add(practice)
+
+
+def _reset(cast: Cast, persona: Persona) -> None:
+    if persona.account.account_holder:
+        support_reset(cast.system, persona.name, persona.account.username)
+        return
+    holder = _signed_in_holder(cast, persona.practice)
+    assert holder.session is not None
+    try:
+        holder.session.reset_mfa(persona.account.username)
+    except refused.Refused as error:
+        raise Unreachable(f"{holder.name} cannot reset {persona.name}'s MFA to prepare the scenario: "
+                          f"{type(error).__name__}: {error}") from None
+    holder.sign_out()
+
+
+def record(cast: Cast, failed: bool) -> None:
+    """After a scenario: what it left each account and practice in, as far as the harness knows."""
+    if Capability.SEEDING in cast.system.capabilities or cast.aborted:
+        return
+    ledger = cast.ledger
+    if failed or touches_practice(cast.steps_run):
+        for real in cast.practices.values():
+            ledger.clean_practices.discard(real)
+        _restore_practices(cast)
+    for persona in cast.people:
+        standing = ledger.standing(persona.account.username)
+        if failed or persona.uncertain:
+            standing.enrolled, standing.phone = None, persona.enrolled_with
+        else:
+            standing.enrolled, standing.phone = persona.enrolled_with is not None, persona.enrolled_with
+        standing.device_name = persona.device_name if persona.enrolled_with is not None else None
+
+
+def _restore_practices(cast: Cast) -> None:
+    """Switch enforcement off and empty the safelist with a holder session still
+    open: a safelist that shuts out the harness's own address must not outlive
+    the scenario, and clearing enforcement later would force the holder to set up MFA."""
+    for persona in cast.people:
+        session = persona.session
+        if not persona.account.account_holder or session is None:
+            continue
+        try:
+            if session.stage is not Stage.SIGNED_IN:
+                continue
+            if session.enforcement():
+                session.set_enforcement(False)
+            if session.safelist():
+                session.set_safelist([])
+        except (refused.Refused, AssertionError):
+            continue
+        cast.ledger.clean_practices.add(persona.practice)

@@ -1,0 +1,57 @@
+"""A system that cannot seed keeps its accounts from one scenario to the next:
+the harness must start every scenario where its Given steps say, through the
+documented actions (steps/baseline.py, steps/starting_state.py), and the
+suite must still catch broken builds."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _run(tmp_path: Path, sut: str, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mfa_conformance.cli", "run", "--sut", sut,
+                           "--report-dir", str(tmp_path / "reports"), *extra],
+                          cwd=REPO, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **(env or {})})
+
+
+def _counts(output: str) -> dict[str, int]:
+    line = next(line for line in reversed(output.splitlines()) if re.search(r"\d+ (passed|failed|skipped)", line))
+    return {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|skipped|deselected)", line)}
+
+
+def test_every_scenario_passes_on_accounts_carried_from_scenario_to_scenario(tmp_path: Path) -> None:
+    done = _run(tmp_path, "provisioned")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert _counts(done.stdout) == {"passed": 71}
+
+
+def test_two_workers_each_keep_their_own_world(tmp_path: Path) -> None:
+    done = _run(tmp_path, "provisioned", "-n", "2")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert _counts(done.stdout).get("passed") == 71
+
+
+def test_without_a_support_console_a_scenario_is_skipped_with_the_reason_never_failed(tmp_path: Path) -> None:
+    done = _run(tmp_path, "provisioned", env={"MFA_PROVISIONED_SUPPORT": "off"})
+    counts = _counts(done.stdout)
+    assert counts.get("failed", 0) == 0, done.stdout[-3000:]
+    assert counts["passed"] > 0 and counts["skipped"] > 0
+    reasons = set(re.findall(r"skipped: (.+)", done.stdout))
+    assert reasons, "skipped scenarios give no reason"
+    assert all("support console" in reason or "support-console" in reason for reason in reasons), reasons
+
+
+@pytest.mark.parametrize("variant", ["no_lockout", "reset_keeps_the_device", "second_device_allowed"])
+def test_a_broken_build_still_fails_without_seeding(tmp_path: Path, variant: str) -> None:
+    done = _run(tmp_path, f"tests.provisioned_mutants:{variant}")
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert _counts(done.stdout).get("failed", 0) >= 1
