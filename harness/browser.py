@@ -22,6 +22,7 @@ import pytest
 from .driver.loading import resolve_sut_spec
 from .plugin import SYSTEM_KEY
 from .catalogue import FEATURES_DIR
+from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
 from .driver.browser.settings import BrowserSettings, SetupError, configure, hand_over, missing_personas, prepare, take_over
 
@@ -64,8 +65,22 @@ def _settings(config: pytest.Config) -> BrowserSettings:
         ws_endpoint=config.getoption("browser_ws_endpoint") or base.ws_endpoint,
         chromium=Path(config.getoption("browser_executable")) if config.getoption("browser_executable") else base.chromium,
         trace=trace != "off",
+        cast=_worker_number(config),
         evidence_dir=Path(config.invocation_params.dir, report_dir).resolve(),
     )
+
+
+def _worker_number(config: pytest.Config) -> int:
+    """An xdist worker's number (gw3 -> 3): each worker plays with its own cast of the pool."""
+    worker = getattr(config, "workerinput", {}).get("workerid", "gw0")
+    return int(worker[2:]) if worker[2:].isdigit() else 0
+
+
+def _workers(config: pytest.Config) -> int:
+    count = config.getoption("numprocesses", None)
+    if count in ("auto", "logical"):
+        return os.cpu_count() or 1
+    return int(count or 0)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -80,6 +95,11 @@ def pytest_configure(config: pytest.Config) -> None:
     except SetupError as error:
         raise pytest.UsageError(str(error)) from None
     if not worker:
+        casts, workers = len(prepared.profile.casts), _workers(config)
+        if Capability.SEEDING not in prepared.capabilities and workers > casts:
+            raise pytest.UsageError(
+                f"profile {prepared.profile.path} names {casts} cast(s) of practices and accounts, too few for "
+                f"{workers} workers: without seeding each worker needs its own ([[pool]] entries), or run -n {casts}")
         missing = missing_personas(prepared, features_personas())
         if missing:
             raise pytest.UsageError(

@@ -68,9 +68,10 @@ REFUSALS = tuple(
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool}
-PRACTICE_KEYS = {"name": str, "mfa_available": bool}
-PERSONA_KEYS = {"practice": str, "username": str, "password": str, "password_env": str, "account_holder": bool}
-TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", *SCREENS}
+PRACTICE_KEYS = {"name": str, "mfa_available": bool, "plays": str}
+PERSONA_KEYS = {"practice": str, "username": str, "password": str, "password_env": str, "account_holder": bool,
+                "plays": str}
+TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", *SCREENS}
 
 
 class ProfileError(Exception):
@@ -120,6 +121,8 @@ class Section(Mapping[str, Any]):
 class PracticeEntry:
     name: str
     mfa_available: bool = True
+    plays: str = ""
+    """The scenario practice this real practice plays (default: its key in the profile)."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -129,12 +132,36 @@ class PersonaEntry:
     password: str | None
     password_env: str | None
     account_holder: bool = False
+    plays: str = ""
+    """The persona this account plays (default: its key in the profile)."""
 
     def __repr__(self) -> str:
         return f"PersonaEntry(practice={self.practice!r}, username={self.username!r})"
 
     def resolve_password(self) -> str | None:
         return self.password if self.password is not None else os.environ.get(self.password_env or "")
+
+
+@dataclass(frozen=True)
+class CastEntry:
+    """One cast of the pool: real practices and the accounts that play the personas in them."""
+
+    practices: Mapping[str, PracticeEntry]
+    personas: Mapping[str, PersonaEntry]
+
+    def practice_for(self, display: str, mfa_available: bool) -> PracticeEntry | None:
+        return next((p for p in self.practices.values() if p.plays == display and p.mfa_available == mfa_available),
+                    None)
+
+    def account_for(self, persona: str, practice: str | None) -> PersonaEntry | None:
+        for entry in self.personas.values():
+            if entry.plays == persona and (practice is None or self.practices[entry.practice].name == practice):
+                return entry
+        return None
+
+    def holder_of(self, practice: str) -> PersonaEntry | None:
+        return next((e for e in self.personas.values()
+                     if e.account_holder and self.practices[e.practice].name == practice), None)
 
 
 @dataclass(frozen=True)
@@ -150,8 +177,16 @@ class Profile:
     reuse_browser_contexts: bool
     sections: Mapping[str, Section]
     refusals: Mapping[str, str]
-    practices: Mapping[str, PracticeEntry] = field(default_factory=dict)
-    personas: Mapping[str, PersonaEntry] = field(default_factory=dict)
+    casts: tuple[CastEntry, ...] = ()
+    """The pool: each a set of real practices with an account for every persona; one per parallel worker."""
+
+    @property
+    def practices(self) -> Mapping[str, PracticeEntry]:
+        return self.casts[0].practices if self.casts else MappingProxyType({})
+
+    @property
+    def personas(self) -> Mapping[str, PersonaEntry]:
+        return self.casts[0].personas if self.casts else MappingProxyType({})
 
     def __getattr__(self, key: str) -> Section:
         if key.startswith("_") or key == "sections":
@@ -190,9 +225,21 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    if not isinstance(parent, str):
-        raise ProfileError(f"profile {path}: 'extends' must be a file name")
-    return _merge(_read((path.parent / parent).resolve(), (*seen, path)), data)
+    if not isinstance(parent, str) or not parent:
+        raise ProfileError(f"profile {path}: 'extends' must be a file name or the name of a shipped profile")
+    return _merge(_read(_parent_profile(path, parent), (*seen, path)), data)
+
+
+def _parent_profile(path: Path, parent: str) -> Path:
+    """`extends = "reference"` names a shipped profile from any folder; a file name is
+    relative to the profile that names it."""
+    beside = (path.parent / parent).resolve()
+    if beside.is_file():
+        return beside
+    shipped = PROFILES_DIR / (parent if parent.endswith(".toml") else f"{parent}.toml")
+    if "/" not in parent and shipped.is_file():
+        return shipped
+    return beside
 
 
 def _locator(where: str, value: object) -> LocatorSpec:
@@ -294,6 +341,36 @@ def load_profile(path: Path) -> Profile:
             raise ProfileError(f"{at}: refusals.{name} is not a valid regular expression ({error})") from None
         assert hasattr(errors, name)
 
+    pool = data.get("pool")
+    if pool is not None:
+        if not isinstance(pool, list) or not pool:
+            raise ProfileError(f"{at}: pool must be a list of [[pool]] tables, each with practices and personas")
+        if "practices" in data or "personas" in data:
+            raise ProfileError(f"{at}: give the practices and personas either at top level or in [[pool]], not both")
+        casts = tuple(_cast(f"{at}: pool[{n}]", _table(f"{at}: pool[{n}]", entry)) for n, entry in enumerate(pool))
+    else:
+        casts = (_cast(at, data),)
+
+    timeout = system.get("timeout_ms", 5000)
+    if timeout <= 0:
+        raise ProfileError(f"{at}: system.timeout_ms must be positive")
+    test_hooks = system.get("test_hooks", "/_test")
+    if not test_hooks.startswith("/"):
+        raise ProfileError(f"{at}: system.test_hooks must be a path starting with '/'")
+    return Profile(
+        path=path, name=system.get("name", path.stem), capabilities=capabilities, test_hooks=test_hooks,
+        timeout_ms=timeout, code_latency=float(system.get("code_latency", 2.5)),
+        support_password_env=system.get("support_password_env"),
+        reuse_browser_contexts=system.get("reuse_browser_contexts", True),
+        sections=MappingProxyType(sections), refusals=MappingProxyType(dict(refusals)),
+        casts=casts,
+    )
+
+
+def _cast(at: str, data: dict) -> CastEntry:
+    """One cast: [practices] and [personas] (at top level, or one [[pool]] entry)."""
+    if at.endswith("]"):  # a [[pool]] entry holds nothing else
+        _check_keys(at, data, {"practices", "personas"})
     practices: dict[str, PracticeEntry] = {}
     for display, entry in _table(f"{at}: [practices]", data.get("practices", {})).items():
         where = f"{at}: practices.{display!r}"
@@ -304,7 +381,8 @@ def load_profile(path: Path) -> Profile:
         for key, kind in PRACTICE_KEYS.items():
             if key in entry:
                 _typed(f"{where}.{key}", entry[key], kind)
-        practices[display] = PracticeEntry(name=entry["name"], mfa_available=entry.get("mfa_available", True))
+        practices[display] = PracticeEntry(name=entry["name"], mfa_available=entry.get("mfa_available", True),
+                                           plays=entry.get("plays", display))
 
     personas: dict[str, PersonaEntry] = {}
     for persona, entry in _table(f"{at}: [personas]", data.get("personas", {})).items():
@@ -323,19 +401,7 @@ def load_profile(path: Path) -> Profile:
             raise ProfileError(f"{where}.practice {entry['practice']!r} is not in [practices]")
         personas[persona] = PersonaEntry(practice=entry["practice"], username=entry["username"],
                                          password=entry.get("password"), password_env=entry.get("password_env"),
-                                         account_holder=entry.get("account_holder", False))
+                                         account_holder=entry.get("account_holder", False),
+                                         plays=entry.get("plays", persona))
 
-    timeout = system.get("timeout_ms", 5000)
-    if timeout <= 0:
-        raise ProfileError(f"{at}: system.timeout_ms must be positive")
-    test_hooks = system.get("test_hooks", "/_test")
-    if not test_hooks.startswith("/"):
-        raise ProfileError(f"{at}: system.test_hooks must be a path starting with '/'")
-    return Profile(
-        path=path, name=system.get("name", path.stem), capabilities=capabilities, test_hooks=test_hooks,
-        timeout_ms=timeout, code_latency=float(system.get("code_latency", 2.5)),
-        support_password_env=system.get("support_password_env"),
-        reuse_browser_contexts=system.get("reuse_browser_contexts", True),
-        sections=MappingProxyType(sections), refusals=MappingProxyType(dict(refusals)),
-        practices=MappingProxyType(practices), personas=MappingProxyType(personas),
-    )
+    return CastEntry(practices=MappingProxyType(practices), personas=MappingProxyType(personas))

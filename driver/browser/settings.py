@@ -45,6 +45,8 @@ class BrowserSettings:
     trace: bool = True
     check_profile: bool = True
     """Check at start that the sign-in page fits the profile (the xdist controller does it for its workers)."""
+    cast: int = 0
+    """Which cast of the profile's pool this worker plays with (its xdist worker number)."""
     evidence_dir: Path = field(default_factory=lambda: Path("reports"))
     """The report folder: evidence goes to <evidence_dir>/evidence/<scenario>/."""
 
@@ -131,10 +133,14 @@ def prepare(settings: BrowserSettings) -> Prepared:
     if profile.support_password_env and not os.environ.get(profile.support_password_env):
         raise SetupError(f"profile {profile.path}: system.support_password_env names "
                          f"{profile.support_password_env}, which is not set")
-    for name, persona in profile.personas.items():
-        if persona.resolve_password() is None:
-            raise SetupError(f"profile {profile.path}: personas.{name}.password_env names "
-                             f"{persona.password_env}, which is not set")
+    for cast in profile.casts:
+        for name, persona in cast.personas.items():
+            if persona.resolve_password() is None:
+                raise SetupError(f"profile {profile.path}: personas.{name}.password_env names "
+                                 f"{persona.password_env}, which is not set")
+    if settings.cast >= len(profile.casts):
+        raise SetupError(f"profile {profile.path} names {len(profile.casts)} cast(s) in its pool, too few for "
+                         f"worker {settings.cast + 1}: add [[pool]] entries or run fewer workers (-n)")
     if settings.ws_endpoint is None and not (settings.chromium.is_file() and os.access(settings.chromium, os.X_OK)):
         found = shutil.which("chromium-headless-shell") or shutil.which("chromium")
         hint = (f" (there is one at {found}: --browser-executable {found})" if found
@@ -147,4 +153,4 @@ def missing_personas(prepared: Prepared, needed: set[str]) -> list[str]:
     """Personas the scenarios need that the profile does not name, when the system cannot seed them."""
     if Capability.SEEDING in prepared.capabilities:
         return []
-    return sorted(needed - set(prepared.profile.personas))
+    return sorted(needed - {entry.plays for cast in prepared.profile.casts for entry in cast.personas.values()})

@@ -23,6 +23,7 @@ from .evidence import scrub_trace
 from .hooks import TestHooks
 from .pages import MfaConfigurationPage, Screen, SignInPage, SupportConsolePage
 from .pages.base import ElementMissing, landed_on, raise_refusal
+from .profile import CastEntry, PersonaEntry
 from .session import BrowserSession
 from .settings import Prepared
 
@@ -241,21 +242,29 @@ class BrowserSystem(SystemUnderTest):
         console.reset_mfa(username)
         raise_refusal(page, self.profile)
 
-    # Personas from the profile, for systems without seeding
-    def persona(self, name: str) -> Account | None:
-        entry = self.profile.personas.get(name)
+    # Personas from the profile's cast (one per parallel worker), for systems without seeding
+    @property
+    def cast(self) -> CastEntry:
+        return self.profile.casts[self.prepared.settings.cast]
+
+    def _account(self, entry: PersonaEntry | None) -> Account | None:
         if entry is None:
             return None
-        practice = self.profile.practices[entry.practice]
         password = entry.resolve_password()
         if password is None:
             return None
-        return Account(practice=practice.name, username=entry.username, password=password,
-                       account_holder=entry.account_holder)
+        return Account(practice=self.cast.practices[entry.practice].name, username=entry.username,
+                       password=password, account_holder=entry.account_holder)
+
+    def persona(self, name: str, *, practice: str | None = None) -> Account | None:
+        return self._account(self.cast.account_for(name, practice))
+
+    def account_holder_of(self, practice: str) -> Account | None:
+        return self._account(self.cast.holder_of(practice))
 
     def profile_practice(self, display: str, *, mfa_available: bool) -> str | None:
-        entry = self.profile.practices.get(display)
-        return entry.name if entry is not None and entry.mfa_available == mfa_available else None
+        entry = self.cast.practice_for(display, mfa_available)
+        return entry.name if entry is not None else None
 
     # Test hooks
     def _hook(self, capability: Capability) -> TestHooks:
