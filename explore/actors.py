@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from mfa_conformance.driver import Account, Capability, Session, SystemUnderTest
 from mfa_conformance.authenticator import AuthenticatorApp, phone_for
 
-from .model import Code, time_step
+from .model_state import Code, time_step
 
 __all__ = ["Actor", "Phone", "phone_for", "PRONOUNS", "CAST", "ACTORS", "unique_cast"]
 

@@ -33,7 +33,8 @@ from mfa_conformance.driver.errors import CapabilityMissing, Refused, SystemUnre
 from mfa_conformance.authenticator import UnreadableQrCode
 
 from .actors import ACTORS, Actor, Phone, phone_for, unique_cast
-from .model import Code, HowTo, Prediction, Standing
+from .model import HowTo, Prediction
+from .model_state import Code, Standing
 from .trace import Act, Discrepancy, Line, Step, Trace
 
 __all__ = ["Exploration", "Observer", "machine_for", "START_OF_DAY", "OFFICE", "ELSEWHERE"]
