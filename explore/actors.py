@@ -10,12 +10,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
+from hypothesis.stateful import Bundle
+
 from mfa_conformance.driver import Account, Capability, Session, SystemUnderTest
 from mfa_conformance.authenticator import AuthenticatorApp, phone_for
 
-from .model import Code, time_step
+from .model_state import Code, time_step
 
-__all__ = ["Actor", "Phone", "phone_for", "PRONOUNS", "CAST", "ACTORS", "unique_cast"]
+__all__ = ["Actor", "Phone", "phone_for", "PRONOUNS", "CAST", "ACTORS", "PEOPLE", "PHONES", "unique_cast"]
 
 PRONOUNS = {"Dana": ("she", "her"), "Erin": ("she", "her"), "Olga": ("she", "her")}
 """Subject and possessive pronoun of each persona, as the feature files use them."""
@@ -30,6 +32,10 @@ CAST = (
 the holder of another practice, who is only searched for and reset (MGT-10). Each
 more actor would thin out the sequences in which one of them meets a deep bug."""
 ACTORS = ("Dana", "Erin")
+PEOPLE = Bundle("people")
+"""The state machine's bundle of persona names its rules draw from: the cast."""
+PHONES = Bundle("phones")
+"""The state machine's bundle of every phone handed out or bought along the way."""
 
 
 @dataclass(eq=False)

@@ -6,9 +6,8 @@ if the simulator and this model disagree, one of them misreads a requirement.
 Every branch names the requirement IDs it follows; a prediction carries them
 (`Prediction.rests_on`) so a counterexample is tagged with what it checks.
 
-The model is plain data and arithmetic. It never sees a TOTP secret: a code is
-known only by which key it was computed from (`Code.key`, a number the explorer
-gives each scanned QR code) and for which 30-second time step (`Code.step`).
+The model is plain data and arithmetic (its state is in `explore.model_state`);
+it never sees a TOTP secret, only which key and which time step a code is of.
 
 Where the catalogue is silent the model does not guess: a session whose code
 entry just locked is `Standing.LOCKED_OUT`, and the explorer no longer uses it.
@@ -16,62 +15,16 @@ entry just locked is `Standing.LOCKED_OUT`, and the explorer no longer uses it.
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused
 
-__all__ = [
-    "PERIOD",
-    "DRIFT_STEPS",
-    "WRONG_CODE_LIMIT",
-    "Code",
-    "Standing",
-    "Prediction",
-    "Status",
-    "HowTo",
-    "time_step",
-    "canonical_safelist",
-]
+from .model_state import (DRIFT_STEPS, Code, Device, Practice, SessionState, Standing, User, allows,
+                          canonical_safelist, time_step)
 
-PERIOD = 30
-"""SGN-02: a 30-second time step."""
-DRIFT_STEPS = 1
-"""SGN-03: one time step of tolerance either side."""
-WRONG_CODE_LIMIT = 5
-"""SGN-06: five wrong codes in a row lock code entry."""
-
-
-def time_step(unix_time: float) -> int:
-    return int(unix_time // PERIOD)
-
-
-@dataclass(frozen=True)
-class Code:
-    """A one-time code as the model knows it: from which key, for which time step.
-
-    `key` is None for a code made up to be wrong (it matches no key)."""
-
-    key: int | None
-    step: int
-
-
-class Standing(str, Enum):
-    """Where a persona's current session stands."""
-
-    CODE_REQUIRED = "code required"
-    SETUP_REQUIRED = "setup required"
-    SIGNED_IN = "signed in"
-    ENDED = "ended"
-    """Ended by a reset (REC-20) or by signing out."""
-    LOCKED_OUT = "locked out"
-    """Code entry locked in this session; the catalogue does not say what the session does next."""
-
-    @property
-    def alive(self) -> bool:
-        return self in (Standing.CODE_REQUIRED, Standing.SETUP_REQUIRED, Standing.SIGNED_IN)
+__all__ = ["Prediction", "Status", "HowTo"]
 
 
 @dataclass(frozen=True)
@@ -106,73 +59,6 @@ class Status:
     device_name: str | None
 
 
-@dataclass
-class _Device:
-    name: str
-    key: int
-    last_step: int
-    """SGN-05: the last accepted time step (the setup code counts); only later ones are accepted."""
-    rests_on: frozenset[str]
-
-
-@dataclass
-class _Session:
-    standing: Standing
-    pending_key: int | None = None
-    """The key of the QR code shown on the MFA Configuration page, not yet saved."""
-
-
-@dataclass
-class _Practice:
-    name: str
-    mfa_available: bool
-    enforced: bool = False
-    switched_off: bool = False
-    """Enforcement was on and has been switched off since (DIS-01 applies)."""
-    safelist: tuple[str, ...] = ()
-
-
-@dataclass
-class _User:
-    persona: str
-    username: str
-    practice: str
-    holder: bool
-    device: _Device | None = None
-    retired_keys: set[int] = field(default_factory=set)
-    """Keys of devices a reset removed (MGT-05)."""
-    wrong_codes: int = 0
-    reset_by: frozenset[str] = frozenset()
-    """Why the user has no device: the reset's requirement IDs."""
-    session: _Session | None = None
-
-    @property
-    def locked(self) -> bool:
-        return self.wrong_codes >= WRONG_CODE_LIMIT
-
-
-def canonical_safelist(entries: list[str]) -> tuple[str, ...] | str:
-    """SAF-21: the entries in canonical form, or the first entry that is not an address or CIDR range."""
-    parsed = []
-    for entry in entries:
-        text = entry.strip()
-        try:
-            parsed.append(str(ipaddress.ip_network(text, strict=True)))
-        except ValueError:
-            return entry
-    return tuple(parsed)
-
-
-def _allows(safelist: tuple[str, ...], address: str) -> bool:
-    if not safelist:
-        return True
-    try:
-        client = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(client in ipaddress.ip_network(entry) for entry in safelist)
-
-
 _STANDING_REFUSAL: dict[Standing, type[Refused] | None] = {
     Standing.SIGNED_IN: None,
     Standing.CODE_REQUIRED: refused.CodeRequired,
@@ -188,15 +74,15 @@ class HowTo:
     changes the model as the action should change the system."""
 
     def __init__(self) -> None:
-        self._practices: dict[str, _Practice] = {}
-        self._users: dict[str, _User] = {}
+        self._practices: dict[str, Practice] = {}
+        self._users: dict[str, User] = {}
 
     # ── Seeding ─────────────────────────────────────────────────────────────
     def add_practice(self, name: str, *, mfa_available: bool = True) -> None:
-        self._practices[name] = _Practice(name=name, mfa_available=mfa_available)
+        self._practices[name] = Practice(name=name, mfa_available=mfa_available)
 
     def add_user(self, persona: str, username: str, practice: str, *, holder: bool = False) -> None:
-        self._users[persona] = _User(persona=persona, username=username, practice=practice, holder=holder)
+        self._users[persona] = User(persona=persona, username=username, practice=practice, holder=holder)
 
     # ── What the explorer may ask without acting ────────────────────────────
     @property
@@ -237,7 +123,7 @@ class HowTo:
         """`address` None means an address the safelist allows (the caller makes sure)."""
         user = self._users[persona]
         practice = self._practices[user.practice]
-        if address is not None and not _allows(practice.safelist, address):
+        if address is not None and not allows(practice.safelist, address):
             return Prediction(refused.AddressNotAllowed, rests_on=frozenset({"SAF-20"}))
         if address is None and practice.safelist:
             raise ValueError("the model cannot tell whether the system's own address is safelisted")
@@ -255,7 +141,7 @@ class HowTo:
         else:
             standing = Standing.SIGNED_IN
             why = {"REC-03"} | user.reset_by if user.reset_by else ({"DIS-01"} if practice.switched_off else {"ENR-01"})
-        user.session = _Session(standing)
+        user.session = SessionState(standing)
         return Prediction(value=standing, rests_on=frozenset(why) | via_safelist)
 
     def submit_code(self, persona: str, code: Code, now: float) -> Prediction:
@@ -280,7 +166,7 @@ class HowTo:
         return Prediction(refused.CodeRejected, rests_on=why)
 
     @staticmethod
-    def _code_verdict(device: _Device, retired: set[int], code: Code, now: float) -> frozenset[str] | None:
+    def _code_verdict(device: Device, retired: set[int], code: Code, now: float) -> frozenset[str] | None:
         """None when the code signs in, else the requirements that refuse it."""
         if code.key != device.key:
             return frozenset({"SGN-04", "MGT-05"} if code.key in retired else {"SGN-04"})
@@ -333,7 +219,7 @@ class HowTo:
         why = {"ENR-04"} | ({"REC-04"} if user.reset_by else set())
         if session.standing is Standing.SETUP_REQUIRED:
             why |= {"ENF-05"}
-        user.device = _Device(name=name.strip(), key=session.pending_key, last_step=code.step,
+        user.device = Device(name=name.strip(), key=session.pending_key, last_step=code.step,
                               rests_on=frozenset(why))
         user.reset_by = frozenset()
         session.pending_key = None
@@ -435,7 +321,7 @@ class HowTo:
         return Prediction(rests_on=frozenset({"REC-05"}))
 
     @staticmethod
-    def _reset(user: _User, why: frozenset[str]) -> None:
+    def _reset(user: User, why: frozenset[str]) -> None:
         """MGT-05: the device goes; SGN-06: the lock lifts; REC-20: open sessions end."""
         if user.device is not None:
             user.retired_keys.add(user.device.key)
@@ -443,10 +329,10 @@ class HowTo:
         user.wrong_codes = 0
         user.reset_by = why
         if user.session is not None:
-            user.session = _Session(Standing.ENDED)
+            user.session = SessionState(Standing.ENDED)
 
     # ── Shared gates ────────────────────────────────────────────────────────
-    def _live_session(self, user: _User, *stages: Standing) -> _Session:
+    def _live_session(self, user: User, *stages: Standing) -> SessionState:
         session = user.session
         assert session is not None and session.standing.alive, f"{user.persona} has no open session"
         assert not stages or session.standing in stages, f"{user.persona}'s session is {session.standing.value}"

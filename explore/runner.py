@@ -23,7 +23,8 @@ from mfa_conformance.driver import SystemUnderTest
 from mfa_conformance.driver.errors import SystemUnreachable
 
 from .gherkin import Counterexample, counterexample_from, write_feature
-from .machine import Observer, machine_for
+from .machine import machine_for
+from .recording import Observer
 from .shrinking import shrink
 from .trace import Discrepancy
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .machine import Exploration
-from .model import WRONG_CODE_LIMIT
+from .model_state import WRONG_CODE_LIMIT
 from .trace import Discrepancy
 
 __all__ = ["Shrunk", "shrink", "replay"]

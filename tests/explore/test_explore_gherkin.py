@@ -16,7 +16,8 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from mfa_conformance.driver.loading import load_system
 from mfa_conformance.explore.gherkin import render_feature, sequence_from
-from mfa_conformance.explore.machine import Observer, machine_for
+from mfa_conformance.explore.machine import machine_for
+from mfa_conformance.explore.recording import Observer
 from mfa_conformance.explore.runner import wall_clock
 from mfa_conformance.explore.trace import Trace
 

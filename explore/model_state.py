@@ -1,0 +1,135 @@
+"""The model's state: practices, users, their devices and sessions, as the how-to has them.
+
+`explore.model.HowTo` holds this state and changes it as each documented action
+should; here are the records it keeps and the rules of time, codes and safelists
+they are read with (SGN-02, SGN-03, SGN-06, SAF-21).
+
+The state never holds a TOTP secret: a code is known only by which key it was
+computed from (`Code.key`, a number the explorer gives each scanned QR code) and
+for which 30-second time step (`Code.step`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from enum import Enum
+
+__all__ = [
+    "PERIOD",
+    "DRIFT_STEPS",
+    "WRONG_CODE_LIMIT",
+    "Code",
+    "Standing",
+    "Device",
+    "SessionState",
+    "Practice",
+    "User",
+    "time_step",
+    "canonical_safelist",
+    "allows",
+]
+
+PERIOD = 30
+"""SGN-02: a 30-second time step."""
+DRIFT_STEPS = 1
+"""SGN-03: one time step of tolerance either side."""
+WRONG_CODE_LIMIT = 5
+"""SGN-06: five wrong codes in a row lock code entry."""
+
+
+def time_step(unix_time: float) -> int:
+    return int(unix_time // PERIOD)
+
+
+@dataclass(frozen=True)
+class Code:
+    """A one-time code as the model knows it: from which key, for which time step.
+
+    `key` is None for a code made up to be wrong (it matches no key)."""
+
+    key: int | None
+    step: int
+
+
+class Standing(str, Enum):
+    """Where a persona's current session stands."""
+
+    CODE_REQUIRED = "code required"
+    SETUP_REQUIRED = "setup required"
+    SIGNED_IN = "signed in"
+    ENDED = "ended"
+    """Ended by a reset (REC-20) or by signing out."""
+    LOCKED_OUT = "locked out"
+    """Code entry locked in this session; the catalogue does not say what the session does next."""
+
+    @property
+    def alive(self) -> bool:
+        return self in (Standing.CODE_REQUIRED, Standing.SETUP_REQUIRED, Standing.SIGNED_IN)
+
+
+@dataclass
+class Device:
+    name: str
+    key: int
+    last_step: int
+    """SGN-05: the last accepted time step (the setup code counts); only later ones are accepted."""
+    rests_on: frozenset[str]
+
+
+@dataclass
+class SessionState:
+    standing: Standing
+    pending_key: int | None = None
+    """The key of the QR code shown on the MFA Configuration page, not yet saved."""
+
+
+@dataclass
+class Practice:
+    name: str
+    mfa_available: bool
+    enforced: bool = False
+    switched_off: bool = False
+    """Enforcement was on and has been switched off since (DIS-01 applies)."""
+    safelist: tuple[str, ...] = ()
+
+
+@dataclass
+class User:
+    persona: str
+    username: str
+    practice: str
+    holder: bool
+    device: Device | None = None
+    retired_keys: set[int] = field(default_factory=set)
+    """Keys of devices a reset removed (MGT-05)."""
+    wrong_codes: int = 0
+    reset_by: frozenset[str] = frozenset()
+    """Why the user has no device: the reset's requirement IDs."""
+    session: SessionState | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.wrong_codes >= WRONG_CODE_LIMIT
+
+
+def canonical_safelist(entries: list[str]) -> tuple[str, ...] | str:
+    """SAF-21: the entries in canonical form, or the first entry that is not an address or CIDR range."""
+    parsed = []
+    for entry in entries:
+        text = entry.strip()
+        try:
+            parsed.append(str(ipaddress.ip_network(text, strict=True)))
+        except ValueError:
+            return entry
+    return tuple(parsed)
+
+
+def allows(safelist: tuple[str, ...], address: str) -> bool:
+    if not safelist:
+        return True
+    try:
+        client = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(client in ipaddress.ip_network(entry) for entry in safelist)
