@@ -16,6 +16,7 @@ from urllib.parse import unquote
 import pytest
 
 from mfa_conformance.authenticator import KeyUri, UnreadableQrCode
+from mfa_conformance.steps.enrollment import every_app_problems
 
 SECRET = base64.b32encode(b"12345678901234567890").decode()
 """160 bits, unpadded upper-case base32: what every app accepts."""
@@ -117,3 +118,31 @@ class TestWhatThePhoneReads:
     def test_the_repr_leaves_the_secret_out(self) -> None:
         shown = repr(KeyUri.parse(uri()))
         assert "SHA1" in shown and SECRET not in shown
+
+
+class TestWhatEveryAppAccepts:
+    """SGN-02: each deviation is one problem, naming its field and what every app needs."""
+
+    def test_sha1_six_digits_thirty_seconds_and_a_matching_issuer_pass(self) -> None:
+        assert every_app_problems(KeyUri.parse(uri())) == []
+
+    @pytest.mark.parametrize(("text", "field", "need"), [
+        (uri(algorithm="SHA256"), "algorithm SHA256", "SHA1"),
+        (uri(algorithm="SHA512"), "algorithm SHA512", "SHA1"),
+        (uri(digits="8"), "digits 8", "6"),
+        (uri(period="60"), "period 60 s", "30 s"),
+        (uri(label="Other:erin"), "issuer 'Updox' but the label's issuer prefix 'Other'", "the two equal"),
+        (uri(label="erin", issuer=None), "no issuer", "one"),
+        (uri(label="Updox:", issuer="Updox"), "no account name", "one"),
+        (uri(secret=base64.b32encode(b"x" * 22).decode()), "padded with '='", "base32 without padding"),
+        (uri(secret=SECRET.lower()), "lowercase", "uppercase"),
+        (uri(secret=SECRET[:24]), "120 bits", "at least 160"),
+        (uri() + "&algorithm=SHA1", "algorithm given more than once", "each once"),
+        (uri() + "&issuer=Updox", "issuer given more than once", "each once"),
+        (uri() + f"&secret={SECRET}", "secret given more than once", "each once"),
+    ])
+    def test_each_deviation_is_named(self, text: str, field: str, need: str) -> None:
+        problems = every_app_problems(KeyUri.parse(text))
+        assert len(problems) == 1 and field in problems[0] and f"every app needs {need}" in problems[0], problems
+        leaks = SECRET[:16] in problems[0] or SECRET[:16].lower() in problems[0] or "otpauth" in problems[0]
+        assert not leaks, "a problem carries the secret or the URI"
