@@ -8,12 +8,13 @@ pyotp on the system's clock. A key, once scanned, never leaves this object
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pyotp
 import zxingcpp
@@ -25,52 +26,127 @@ __all__ = ["AuthenticatorApp", "KeyUri", "UnreadableQrCode", "QrCodeReader", "ph
 
 
 class UnreadableQrCode(Exception):
-    """The displayed QR code does not decode to a TOTP Key URI."""
+    """The displayed QR code does not decode to a TOTP Key URI a phone can use.
+
+    Its message names the part at fault and never carries the secret or the URI.
+    """
+
+
+ALGORITHMS = {"SHA1": hashlib.sha1, "SHA256": hashlib.sha256, "SHA512": hashlib.sha512}
+"""The HMAC hashes Google's Key Uri Format allows, spelled as it spells them."""
+
+DIGITS = ("6", "8")
+"""The code lengths the format allows; anything else is refused, not guessed at."""
 
 
 @dataclass(frozen=True, repr=False)
 class KeyUri:
-    """A decoded `otpauth://totp/` Key URI (Google's Key Uri Format)."""
+    """A decoded `otpauth://totp/` Key URI (Google's Key Uri Format).
+
+    `parse` keeps what the phone reads and refuses what it could only mis-read;
+    the fields after `secret_bits` record how the URI was spelled, so a check
+    of what every app accepts (SGN-02) can judge it without seeing the secret.
+    """
 
     issuer: str | None
+    """The `issuer` parameter, else the label's issuer prefix."""
     account: str
     algorithm: str
     digits: int
     period: int
     secret_bits: int
+    label_issuer: str | None
+    """The label's issuer prefix: what comes before its first colon (`:` or `%3A`)."""
+    secret_padded: bool
+    secret_lowercase: bool
+    repeated: tuple[str, ...]
+    """Parameters given more than once; the phone reads the first of each."""
     _secret: str
 
     def __repr__(self) -> str:
         return (f"KeyUri(issuer={self.issuer!r}, account={self.account!r}, algorithm={self.algorithm}, "
-                f"digits={self.digits}, period={self.period}, secret_bits={self.secret_bits})")
+                f"digits={self.digits}, period={self.period}, secret_bits={self.secret_bits}, "
+                f"label_issuer={self.label_issuer!r}, repeated={self.repeated!r})")
 
     @classmethod
     def parse(cls, text: str) -> KeyUri:
-        url = urlparse(text)
-        if url.scheme != "otpauth" or url.netloc != "totp":
-            raise UnreadableQrCode("the QR code does not hold an otpauth://totp/ Key URI")
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        secret = query.get("secret", "").upper().rstrip("=")
+        """Reads `text` as a phone would, and refuses what the format does not allow
+        (no base32 secret, an algorithm other than SHA1/SHA256/SHA512, digits other
+        than 6 or 8, a period that is not a positive integer) rather than compute
+        codes the product never meant. The label splits at its first colon."""
         try:
-            pyotp.TOTP(secret).byte_secret()
-        except Exception:
-            raise UnreadableQrCode("the QR code's Key URI has no valid base32 secret") from None
-        label = unquote(url.path.lstrip("/"))
-        label_issuer, _, account = label.rpartition(":")
-        try:
-            digits = int(query.get("digits", "6"))
-            period = int(query.get("period", "30"))
+            url = urlsplit(text)
         except ValueError:
-            raise UnreadableQrCode("the QR code's Key URI has non-numeric digits or period") from None
+            url = None
+        if url is None or url.scheme != "otpauth" or url.netloc != "totp":
+            raise UnreadableQrCode("the QR code does not hold an otpauth://totp/ Key URI")
+        try:
+            pairs = parse_qsl(url.query, keep_blank_values=True, errors="strict")
+            label = unquote(url.path[1:], errors="strict")
+        except UnicodeDecodeError:
+            raise UnreadableQrCode("the QR code's Key URI is not UTF-8 text") from None
+        query: dict[str, str] = {}
+        for name, value in pairs:
+            query.setdefault(name, value)
+        names = [name for name, _ in pairs]
+        spelled = query.get("secret", "")
+        secret, key_bytes = _base32(spelled)
+        algorithm = query.get("algorithm", "SHA1")
+        if algorithm not in ALGORITHMS:
+            raise UnreadableQrCode(f"the QR code's Key URI has algorithm {_shown(algorithm)}; "
+                                   "the format allows SHA1, SHA256 or SHA512")
+        digits = query.get("digits", "6")
+        if digits not in DIGITS:
+            raise UnreadableQrCode(f"the QR code's Key URI has digits {_shown(digits)}; the format allows 6 or 8")
+        period = _seconds(query.get("period", "30"))
+        prefix, colon, rest = label.partition(":")
+        label_issuer = prefix if colon and prefix else None
         return cls(
-            issuer=query.get("issuer") or label_issuer or None,
-            account=account.strip(),
-            algorithm=query.get("algorithm", "SHA1").upper(),
-            digits=digits,
+            issuer=query.get("issuer") or label_issuer,
+            # The format allows spaces between the issuer prefix and the account, nowhere else.
+            account=rest.lstrip(" ") if colon else label,
+            algorithm=algorithm,
+            digits=int(digits),
             period=period,
-            secret_bits=len(secret) * 5,
+            secret_bits=len(key_bytes) * 8,
+            label_issuer=label_issuer,
+            secret_padded=spelled.endswith("="),
+            secret_lowercase=spelled != spelled.upper(),
+            repeated=tuple(sorted({name for name in names if names.count(name) > 1})),
             _secret=secret,
         )
+
+
+def _base32(spelled: str) -> tuple[str, bytes]:
+    """The secret as the phone keeps it (upper case, unpadded) and its bytes.
+
+    Lower case and padding are read, as most apps read them; whether every app
+    would is SGN-02's question, not the phone's.
+    """
+    secret = spelled.rstrip("=").upper()
+    if not secret:
+        raise UnreadableQrCode("the QR code's Key URI has no secret")
+    try:
+        return secret, base64.b32decode(secret + "=" * (-len(secret) % 8))
+    except ValueError:
+        raise UnreadableQrCode("the QR code's Key URI has a secret that is not base32") from None
+
+
+def _seconds(period: str) -> int:
+    """The period as the format allows it: a positive integer, in ASCII digits only."""
+    try:
+        seconds = int(period) if period.isascii() and period.isdigit() else 0
+    except ValueError:  # more digits than Python converts
+        seconds = 0
+    if seconds <= 0:
+        raise UnreadableQrCode(f"the QR code's Key URI has period {_shown(period)}; "
+                               "the format needs a positive whole number of seconds")
+    return seconds
+
+
+def _shown(value: str) -> str:
+    """A parameter's value for an error message, cut short: it came from the product."""
+    return repr(value if len(value) <= 16 else value[:16] + "...")
 
 
 class QrCodeReader:
@@ -146,7 +222,7 @@ class AuthenticatorApp:
 
     @staticmethod
     def _code(key: KeyUri, step: int) -> str:
-        digest = {"SHA256": hashlib.sha256, "SHA512": hashlib.sha512}.get(key.algorithm, hashlib.sha1)
+        digest = ALGORITHMS[key.algorithm]
         return pyotp.TOTP(key._secret, digits=key.digits, interval=key.period, digest=digest).generate_otp(step)
 
     def _account(self, account: str | None) -> str:

@@ -1,4 +1,5 @@
-"""The TOTP component against its oracle, the RFC 6238 Appendix B table, and
+"""The TOTP component against its oracle, the RFC 6238 Appendix B table (the
+harness's authenticator app too, with SHA-1, SHA-256 and SHA-512), and
 what a server owes on top of it: the drift window, replay refusal, tolerance of
 malformed input, 160-bit secrets and a Key URI every authenticator app accepts.
 
@@ -14,21 +15,34 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pyotp
 import pytest
 
-from mfa_conformance.authenticator import KeyUri
+from mfa_conformance.authenticator import AuthenticatorApp, KeyUri
 from mfa_conformance.simulator import totp
+from mfa_conformance.simulator.qr import qr_png
 
 # RFC 6238 Appendix B: the SHA-1 seed is the ASCII string "12345678901234567890".
 RFC_SEED = base64.b32encode(b"12345678901234567890").decode()
 
-# (Unix time, the RFC's 8-digit TOTP for SHA-1). Truncation is mod 10**digits,
-# so a 6-digit code is the last six digits of the 8-digit one.
-RFC_SHA1_VECTORS = [
-    (59, "94287082"),
-    (1111111109, "07081804"),
-    (1111111111, "14050471"),
-    (1234567890, "89005924"),
-    (2000000000, "69279037"),
-    (20000000000, "65353130"),
+# The seed of each hash, per the RFC's errata (ID 2866): the same ASCII digits,
+# repeated to the hash's own size (20, 32 and 64 bytes).
+RFC_SEEDS = {
+    "SHA1": b"12345678901234567890",
+    "SHA256": b"12345678901234567890123456789012",
+    "SHA512": b"1234567890123456789012345678901234567890123456789012345678901234",
+}
+
+# (Unix time, the RFC's 8-digit TOTP for SHA-1, SHA-256, SHA-512). Truncation is
+# mod 10**digits, so a 6-digit code is the last six digits of the 8-digit one.
+RFC_VECTORS = [
+    (59, "94287082", "46119246", "90693936"),
+    (1111111109, "07081804", "68084774", "25091201"),
+    (1111111111, "14050471", "67062674", "99943326"),
+    (1234567890, "89005924", "91819424", "93441116"),
+    (2000000000, "69279037", "90698825", "38618901"),
+    (20000000000, "65353130", "77737706", "47863826"),
+]
+RFC_SHA1_VECTORS = [(t, sha1) for t, sha1, _, _ in RFC_VECTORS]
+RFC_APP_VECTORS = [
+    (algorithm, t, codes[i]) for t, *codes in RFC_VECTORS for i, algorithm in enumerate(("SHA1", "SHA256", "SHA512"))
 ]
 
 # A time in the middle of a step, well away from the RFC's rows.
@@ -49,6 +63,21 @@ def test_codes_match_rfc_6238_appendix_b(unix_time: int, rfc_code: str) -> None:
 @pytest.mark.parametrize(("unix_time", "rfc_code"), RFC_SHA1_VECTORS)
 def test_rfc_codes_verify_at_their_own_time_step(unix_time: int, rfc_code: str) -> None:
     assert totp.matching_step(RFC_SEED, rfc_code[-6:], unix_time=unix_time) == unix_time // 30
+
+
+@pytest.mark.parametrize(("algorithm", "unix_time", "rfc_code"), RFC_APP_VECTORS)
+def test_the_authenticator_app_computes_the_rfc_codes_with_the_uris_algorithm(
+        algorithm: str, unix_time: int, rfc_code: str) -> None:
+    """Through a QR code and the phone, as a product's Key URI would reach it."""
+    seed = base64.b32encode(RFC_SEEDS[algorithm]).decode().rstrip("=")
+    uri = f"otpauth://totp/RFC%206238:vector?secret={seed}&issuer=RFC%206238&algorithm={algorithm}&digits=8&period=30"
+    app = AuthenticatorApp(now=lambda: float(unix_time), wait_until=_never, latency=0.0)
+    app.scan(qr_png(uri))
+    assert (app.key().algorithm, app.current_code()) == (algorithm, rfc_code)
+
+
+def _never(when: float) -> None:
+    raise AssertionError("the authenticator app waited for a later time step")
 
 
 def test_rfc_time_steps() -> None:
