@@ -1,4 +1,12 @@
-"""The requirement catalogue (features/requirements.toml) as data."""
+"""The requirement catalogue (features/requirements.toml) as data.
+
+Each entry says where in the how-to it comes from twice over: `source` names
+the section and step for a reader, `quotes` gives the how-to's own sentences
+verbatim, so a test (tests/test_howto_accounting.py, through
+mfa_conformance.howto) can prove every quote is really there and every
+sentence of the how-to is accounted for. An entry that rests on a standard
+rather than on the how-to names the clause in `basis`.
+"""
 
 from __future__ import annotations
 
@@ -34,10 +42,32 @@ class Requirement:
     statement: str
     position: str | None = None
     reason: str | None = None
+    quotes: tuple[str, ...] = ()
+    """The how-to's sentences this entry comes from (documented) or rests on, verbatim."""
+    basis: str | None = None
+    """For an entry resting on a standard (RFC, NIST) rather than the how-to: the clause."""
+
+    def __post_init__(self) -> None:
+        # results.json gives the quotes back as a list; keep the entry hashable and immutable.
+        object.__setattr__(self, "quotes", tuple(self.quotes))
 
     @property
     def summary(self) -> str:
         return self.position or self.statement
+
+
+def _check_grounds(path: Path, requirement: Requirement, entry: dict) -> None:
+    """A documented entry quotes the how-to; any other quotes it or names the standard it rests on."""
+    rid = requirement.id
+    quotes = entry.get("quotes", [])
+    if not isinstance(quotes, list) or not all(isinstance(q, str) and q.strip() for q in quotes):
+        raise CatalogueError(f"{path}: {rid}: quotes must be a list of the how-to's sentences, as text")
+    if "basis" in entry and (not isinstance(entry["basis"], str) or not entry["basis"].strip()):
+        raise CatalogueError(f"{path}: {rid}: basis must name a clause, as text")
+    if requirement.kind == "documented" and not quotes:
+        raise CatalogueError(f"{path}: {rid} is documented but quotes no sentence of the how-to")
+    if not quotes and not requirement.basis:
+        raise CatalogueError(f"{path}: {rid} is {requirement.kind} but quotes nothing and names no basis")
 
 
 @cache
@@ -50,7 +80,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Requirement]:
     for rid, entry in data.items():
         if not isinstance(entry, dict):
             raise CatalogueError(f"{path}: {rid} is not a table")
-        unknown = set(entry) - {"kind", "source", "statement", "position", "reason"}
+        unknown = set(entry) - {"kind", "source", "statement", "position", "reason", "quotes", "basis"}
         if unknown:
             raise CatalogueError(f"{path}: {rid} has unknown keys {sorted(unknown)}")
         try:
@@ -63,5 +93,6 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Requirement]:
             raise CatalogueError(f"{path}: {rid} is {requirement.kind} but gives no reason")
         if requirement.kind == "interpreted" and not requirement.position:
             raise CatalogueError(f"{path}: {rid} is interpreted but states no position")
+        _check_grounds(path, requirement, entry)
         catalogue[rid] = requirement
     return catalogue
