@@ -22,6 +22,9 @@ from typing import Any, Mapping
 from mfa_conformance import profiles
 from mfa_conformance.driver import errors
 
+from .casts import CastEntry, PersonaEntry, PracticeEntry, read_casts
+from .profile_checks import ProfileError, check_keys, table, typed
+
 __all__ = ["Profile", "ProfileError", "LocatorSpec", "Section", "PracticeEntry", "PersonaEntry",
            "DEFAULT_PROFILE", "PROFILES_DIR", "load_profile", "REFUSALS", "HOOK_CAPABILITIES"]
 
@@ -68,14 +71,7 @@ REFUSALS = tuple(
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool}
-PRACTICE_KEYS = {"name": str, "mfa_available": bool, "plays": str}
-PERSONA_KEYS = {"practice": str, "username": str, "password": str, "password_env": str, "account_holder": bool,
-                "plays": str}
 TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", *SCREENS}
-
-
-class ProfileError(Exception):
-    """The profile cannot be used; the message is one line naming the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -115,53 +111,6 @@ class Section(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._values)
-
-
-@dataclass(frozen=True)
-class PracticeEntry:
-    name: str
-    mfa_available: bool = True
-    plays: str = ""
-    """The scenario practice this real practice plays (default: its key in the profile)."""
-
-
-@dataclass(frozen=True, repr=False)
-class PersonaEntry:
-    practice: str
-    username: str
-    password: str | None
-    password_env: str | None
-    account_holder: bool = False
-    plays: str = ""
-    """The persona this account plays (default: its key in the profile)."""
-
-    def __repr__(self) -> str:
-        return f"PersonaEntry(practice={self.practice!r}, username={self.username!r})"
-
-    def resolve_password(self) -> str | None:
-        return self.password if self.password is not None else os.environ.get(self.password_env or "")
-
-
-@dataclass(frozen=True)
-class CastEntry:
-    """One cast of the pool: real practices and the accounts that play the personas in them."""
-
-    practices: Mapping[str, PracticeEntry]
-    personas: Mapping[str, PersonaEntry]
-
-    def practice_for(self, display: str, mfa_available: bool) -> PracticeEntry | None:
-        return next((p for p in self.practices.values() if p.plays == display and p.mfa_available == mfa_available),
-                    None)
-
-    def account_for(self, persona: str, practice: str | None) -> PersonaEntry | None:
-        for entry in self.personas.values():
-            if entry.plays == persona and (practice is None or self.practices[entry.practice].name == practice):
-                return entry
-        return None
-
-    def holder_of(self, practice: str) -> PersonaEntry | None:
-        return next((e for e in self.personas.values()
-                     if e.account_holder and self.practices[e.practice].name == practice), None)
 
 
 @dataclass(frozen=True)
@@ -262,39 +211,18 @@ def _locator(where: str, value: object) -> LocatorSpec:
     return LocatorSpec(kind=kind, value=value[kind], name=value.get("name"), exact=value.get("exact", True))
 
 
-def _typed(where: str, value: object, kind: type | tuple[type, ...]) -> Any:
-    if isinstance(value, bool) and kind in (int, (int, float)):
-        raise ProfileError(f"{where} must be a number")
-    if not isinstance(value, kind):
-        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-        raise ProfileError(f"{where} must be {names}, not {type(value).__name__}")
-    return value
-
-
-def _table(where: str, value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ProfileError(f"{where} must be a table")
-    return value
-
-
-def _check_keys(where: str, given: dict, known: set[str] | dict) -> None:
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        raise ProfileError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
-
-
 def load_profile(path: Path) -> Profile:
     """The profile at `path`, validated whole; ProfileError names the first problem."""
     path = Path(path).resolve()
     data = _read(path)
     at = f"profile {path}"
-    _check_keys(at, data, TOP_LEVEL)
+    check_keys(at, data, TOP_LEVEL)
 
-    system = _table(f"{at}: [system]", data.get("system", {}))
-    _check_keys(f"{at}: [system]", system, SYSTEM_KEYS)
+    system = table(f"{at}: [system]", data.get("system", {}))
+    check_keys(f"{at}: [system]", system, SYSTEM_KEYS)
     for key, kind in SYSTEM_KEYS.items():
         if key in system:
-            _typed(f"{at}: system.{key}", system[key], kind)
+            typed(f"{at}: system.{key}", system[key], kind)
     capabilities = system.get("capabilities", "auto")
     if isinstance(capabilities, str):
         if capabilities != "auto":
@@ -310,25 +238,25 @@ def load_profile(path: Path) -> Profile:
     sections: dict[str, Section] = {}
     for section, schema in SCREENS.items():
         where = f"{at}: [{section}]"
-        table = _table(where, data.get(section, {}))
-        _check_keys(where, table, schema)
+        entries = table(where, data.get(section, {}))
+        check_keys(where, entries, schema)
         values: dict[str, Any] = {}
         for key, kind in schema.items():
-            if key not in table:
+            if key not in entries:
                 if (section, key) in OPTIONAL_KEYS:
                     continue
                 raise ProfileError(f"{where} lacks {key!r}")
             item = f"{at}: {section}.{key}"
             if kind == LOCATOR:
-                values[key] = _locator(item, table[key])
+                values[key] = _locator(item, entries[key])
             else:
-                values[key] = _typed(item, table[key], str)
+                values[key] = typed(item, entries[key], str)
                 if kind == PATH and not values[key].startswith("/"):
                     raise ProfileError(f"{item} must be a path starting with '/'")
         sections[section] = Section(section, values)
 
-    refusals = _table(f"{at}: [refusals]", data.get("refusals", {}))
-    _check_keys(f"{at}: [refusals]", refusals, set(REFUSALS))
+    refusals = table(f"{at}: [refusals]", data.get("refusals", {}))
+    check_keys(f"{at}: [refusals]", refusals, set(REFUSALS))
     missing = [name for name in REFUSALS if name not in refusals]
     if missing:
         raise ProfileError(f"{at}: [refusals] lacks {missing[0]!r}: the text by which its message is recognised")
@@ -341,15 +269,7 @@ def load_profile(path: Path) -> Profile:
             raise ProfileError(f"{at}: refusals.{name} is not a valid regular expression ({error})") from None
         assert hasattr(errors, name)
 
-    pool = data.get("pool")
-    if pool is not None:
-        if not isinstance(pool, list) or not pool:
-            raise ProfileError(f"{at}: pool must be a list of [[pool]] tables, each with practices and personas")
-        if "practices" in data or "personas" in data:
-            raise ProfileError(f"{at}: give the practices and personas either at top level or in [[pool]], not both")
-        casts = tuple(_cast(f"{at}: pool[{n}]", _table(f"{at}: pool[{n}]", entry)) for n, entry in enumerate(pool))
-    else:
-        casts = (_cast(at, data),)
+    casts = read_casts(at, data)
 
     timeout = system.get("timeout_ms", 5000)
     if timeout <= 0:
@@ -366,42 +286,3 @@ def load_profile(path: Path) -> Profile:
         casts=casts,
     )
 
-
-def _cast(at: str, data: dict) -> CastEntry:
-    """One cast: [practices] and [personas] (at top level, or one [[pool]] entry)."""
-    if at.endswith("]"):  # a [[pool]] entry holds nothing else
-        _check_keys(at, data, {"practices", "personas"})
-    practices: dict[str, PracticeEntry] = {}
-    for display, entry in _table(f"{at}: [practices]", data.get("practices", {})).items():
-        where = f"{at}: practices.{display!r}"
-        entry = _table(where, entry)
-        _check_keys(where, entry, PRACTICE_KEYS)
-        if "name" not in entry:
-            raise ProfileError(f"{where} lacks 'name'")
-        for key, kind in PRACTICE_KEYS.items():
-            if key in entry:
-                _typed(f"{where}.{key}", entry[key], kind)
-        practices[display] = PracticeEntry(name=entry["name"], mfa_available=entry.get("mfa_available", True),
-                                           plays=entry.get("plays", display))
-
-    personas: dict[str, PersonaEntry] = {}
-    for persona, entry in _table(f"{at}: [personas]", data.get("personas", {})).items():
-        where = f"{at}: personas.{persona}"
-        entry = _table(where, entry)
-        _check_keys(where, entry, PERSONA_KEYS)
-        for key, kind in PERSONA_KEYS.items():
-            if key in entry:
-                _typed(f"{where}.{key}", entry[key], kind)
-        for key in ("practice", "username"):
-            if key not in entry:
-                raise ProfileError(f"{where} lacks {key!r}")
-        if ("password" in entry) == ("password_env" in entry):
-            raise ProfileError(f"{where} needs exactly one of 'password' or 'password_env'")
-        if entry["practice"] not in practices:
-            raise ProfileError(f"{where}.practice {entry['practice']!r} is not in [practices]")
-        personas[persona] = PersonaEntry(practice=entry["practice"], username=entry["username"],
-                                         password=entry.get("password"), password_env=entry.get("password_env"),
-                                         account_holder=entry.get("account_holder", False),
-                                         plays=entry.get("plays", persona))
-
-    return CastEntry(practices=MappingProxyType(practices), personas=MappingProxyType(personas))
