@@ -4,6 +4,13 @@ Exit status: 0 when the system did what the model of the how-to predicted for
 every sequence within the budget; 1 when it did not (a shrunk counterexample is
 written as a feature file in the report folder); 2 for bad input; 3 when the
 run itself broke (the system became unreachable, a failure would not replay).
+
+The browser driver's options (`--base-url`, `--profile`, `--browser-ws-endpoint`,
+`--browser-executable`) are those of `mfa-conformance run`. Exploration may not
+import the browser driver (it reaches a system through the driver interface
+only), so an option reaches `BrowserSettings.from_environment` as its MFA_*
+variable, set for the run and restored after it: the option wins over the
+variable, as in `run`.
 """
 
 from __future__ import annotations
@@ -12,7 +19,10 @@ import argparse
 import json
 import os
 import secrets
+import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mfa_conformance.driver import Capability
@@ -24,6 +34,16 @@ from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS
 __all__ = ["main", "DEFAULT_REPORT_DIR"]
 
 DEFAULT_REPORT_DIR = Path("reports") / "exploration"
+BROWSER_OPTIONS = (
+    # option, metavar, the variable BrowserSettings.from_environment reads, help
+    ("--base-url", "URL", "MFA_BASE_URL", "address of the web product to check"),
+    ("--profile", "FILE", "MFA_PROFILE", "vendor profile (TOML) of labels, accounts and capabilities "
+     "(default: profiles/reference.toml, the reference web app's)"),
+    ("--browser-ws-endpoint", "WS_URL", "MFA_BROWSER_WS_ENDPOINT",
+     "connect to a running Playwright browser server instead of launching Chromium"),
+    ("--browser-executable", "PATH", "MFA_CHROMIUM",
+     "Chromium to launch (default: /usr/bin/chromium-headless-shell if installed, else /usr/bin/chromium)"),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,7 +90,33 @@ def _parser() -> argparse.ArgumentParser:
                         "(default: a random seed, printed)")
     parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="DIR",
                         help=f"where a counterexample is written (default {DEFAULT_REPORT_DIR})")
+    browser = parser.add_argument_group("browser driver (--sut browser)", "as for mfa-conformance run; each option "
+                                        "also comes from its MFA_* environment variable, the option winning")
+    for option, metavar, variable, text in BROWSER_OPTIONS:
+        browser.add_argument(option, default=None, metavar=metavar, help=f"{text}; env {variable}")
     return parser
+
+
+def _browser_given(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """(option, variable, value) of each browser option on the command line."""
+    return [(option, variable, value) for option, _, variable, _ in BROWSER_OPTIONS
+            if (value := getattr(args, option.lstrip("-").replace("-", "_"))) is not None]
+
+
+@contextmanager
+def _browser_environment(args: argparse.Namespace) -> Iterator[None]:
+    """The browser options as the MFA_* variables the browser driver's settings read, for this run only."""
+    given = {variable: value for _, variable, value in _browser_given(args)}
+    saved = {variable: os.environ.get(variable) for variable in given}
+    os.environ.update(given)
+    try:
+        yield
+    finally:
+        for variable, value in saved.items():
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
 
 
 def _summary(result: Result, spec: str) -> dict[str, object]:
@@ -94,6 +140,11 @@ def _summary(result: Result, spec: str) -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    with _browser_environment(args):
+        return _explore(args)
+
+
+def _explore(args: argparse.Namespace) -> int:
     spec = resolve_sut_spec(args.sut)
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # `--sut mypackage.module:factory` from the current folder, as python -m does
@@ -143,5 +194,6 @@ def main(argv: list[str]) -> int:
             print("      | " + " | ".join(row) + " |")
     if result.feature is not None:
         print(f"  counterexample: {result.feature}")
-        print(f"  replay: mfa-conformance run --features {result.feature} --sut {spec}")
+        given = "".join(f" {option} {shlex.quote(value)}" for option, _, value in _browser_given(args))
+        print(f"  replay: mfa-conformance run --features {result.feature} --sut {spec}{given}")
     return 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from mfa_conformance.driver import Capability, SystemUnderTest
+from mfa_conformance.driver.browser import settings as browser_settings
+from mfa_conformance.driver.browser.profile import DEFAULT_PROFILE
 from mfa_conformance.driver.loading import load_system
-from mfa_conformance.explore.cli import main
+from mfa_conformance.explore.cli import BROWSER_OPTIONS, main
 from mfa_conformance.explore.runner import Budget, explore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,6 +31,25 @@ class _NoSeeding(SystemUnderTest):
 
 def no_seeding_system() -> SystemUnderTest:
     return _NoSeeding()
+
+
+SEEN: list[browser_settings.BrowserSettings] = []
+BROWSER_VARIABLES = [variable for _, _, variable, _ in BROWSER_OPTIONS]
+
+
+def settings_seen_system() -> SystemUnderTest:
+    """A factory that notes the browser settings as `--sut browser`'s factory would read them, then stops the run."""
+    SEEN.append(browser_settings.configured())
+    return _NoSeeding()
+
+
+@pytest.fixture
+def no_browser_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for variable in BROWSER_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(browser_settings, "_configured", None)  # as in a fresh `mfa-conformance explore`
+    SEEN.clear()
+    return monkeypatch
 
 
 def test_the_reference_simulator_does_what_the_model_predicts(tmp_path: Path,
@@ -79,3 +102,63 @@ def test_the_console_script_delegates_to_explore(tmp_path: Path) -> None:
                           cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "exploring in-process reference simulator (simulator) with seed 3" in done.stdout
+
+
+def test_help_lists_the_browser_options_and_their_variables(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    shown = capsys.readouterr().out
+    assert exit_.value.code == 0
+    for option, variable in [("--base-url", "MFA_BASE_URL"), ("--profile", "MFA_PROFILE"),
+                             ("--browser-ws-endpoint", "MFA_BROWSER_WS_ENDPOINT"),
+                             ("--browser-executable", "MFA_CHROMIUM")]:
+        entry = re.search(rf"^  {option} [A-Z_]+\s(.*?)(?=^  -|\Z)", shown, re.MULTILINE | re.DOTALL)
+        assert entry is not None, f"--help does not list {option}"
+        assert " ".join(entry.group(1).split()).endswith(f"; env {variable}"), entry.group(0)
+    assert f"profiles/{DEFAULT_PROFILE.name}" in shown
+    assert all(str(path) in shown for path in browser_settings.CHROMIUM_CANDIDATES)
+
+
+def test_the_browser_options_reach_the_browser_settings(no_browser_environment: pytest.MonkeyPatch,
+                                                        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    profile, chromium = tmp_path / "vendor.toml", tmp_path / "chromium"
+    code = main(["--sut", "tests.explore.test_explore_cli:settings_seen_system", "--base-url", "http://127.0.0.1:8123",
+                 "--profile", str(profile), "--browser-ws-endpoint", "ws://127.0.0.1:3000/pw",
+                 "--browser-executable", str(chromium), "--report-dir", str(tmp_path / "out")])
+    assert code == 2 and "cannot create practices and users" in capsys.readouterr().err
+    [seen] = SEEN
+    assert (seen.base_url, seen.profile, seen.ws_endpoint, seen.chromium) == (
+        "http://127.0.0.1:8123", profile, "ws://127.0.0.1:3000/pw", chromium)
+    assert not set(BROWSER_VARIABLES) & set(os.environ), "the options outlive the run"
+
+
+def test_an_option_wins_over_its_variable_and_the_variable_comes_back(no_browser_environment: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    no_browser_environment.setenv("MFA_BASE_URL", "http://from-the-environment:8000")
+    no_browser_environment.setenv("MFA_PROFILE", str(tmp_path / "from-the-environment.toml"))
+    main(["--sut", "tests.explore.test_explore_cli:settings_seen_system", "--base-url", "http://from-the-option:8000",
+          "--report-dir", str(tmp_path / "out")])
+    [seen] = SEEN
+    assert seen.base_url == "http://from-the-option:8000"
+    assert seen.profile == tmp_path / "from-the-environment.toml"
+    assert os.environ["MFA_BASE_URL"] == "http://from-the-environment:8000"
+
+
+@pytest.mark.parametrize(("options", "named"), [
+    (["--base-url", "http://127.0.0.1:9", "--profile", "{tmp}/no-such-profile.toml"], "{tmp}/no-such-profile.toml"),
+    (["--base-url", "ftp://127.0.0.1:9"], "ftp://127.0.0.1:9"),
+])
+def test_a_bad_browser_option_gets_one_line_naming_it(options: list[str], named: str, tmp_path: Path,
+                                                      no_browser_environment: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Checked before any connection or browser: the profile is read first, the URL's form before that."""
+    options = [option.format(tmp=tmp_path) for option in options]
+    code = main(["--sut", "browser", *options, "--report-dir", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    assert named.format(tmp=tmp_path) in captured.err and "Traceback" not in captured.err
+    assert captured.out == "" and not (tmp_path / "out").exists()
+    assert not set(BROWSER_VARIABLES) & set(os.environ)
