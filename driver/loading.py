@@ -11,10 +11,11 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Callable
 
 from .interface import SystemUnderTest
 
-__all__ = ["DEFAULT_SUT", "SutSpecError", "resolve_sut_spec", "load_system"]
+__all__ = ["DEFAULT_SUT", "SutSpecError", "resolve_sut_spec", "find_factory", "load_system"]
 
 DEFAULT_SUT = "simulator"
 BUILT_IN = {"simulator": "mfa_conformance.driver.inprocess:simulator_system",
@@ -30,7 +31,8 @@ def resolve_sut_spec(option: str | None) -> str:
     return option or os.environ.get("MFA_SUT") or DEFAULT_SUT
 
 
-def load_system(spec: str) -> SystemUnderTest:
+def find_factory(spec: str) -> Callable[[], object]:
+    """The factory `spec` names, imported but not called; SutSpecError says why not."""
     target = BUILT_IN.get(spec, spec)
     if os.getcwd() not in sys.path:  # a vendor's module in the folder they run from, as `python -m` finds it
         sys.path.append(os.getcwd())
@@ -41,13 +43,29 @@ def load_system(spec: str) -> SystemUnderTest:
         module = importlib.import_module(module_name)
     except ImportError as error:
         raise SutSpecError(f"--sut {spec!r}: cannot import {module_name!r} ({error})") from None
+    except SyntaxError as error:  # the vendor's module (or one it imports) is not valid Python
+        where = f"{error.filename}, line {error.lineno}" if error.filename else module_name
+        raise SutSpecError(f"--sut {spec!r}: {where}: {type(error).__name__}: {error.msg}") from None
+    except SystemExit as error:
+        raise SutSpecError(f"--sut {spec!r}: importing {module_name!r} called exit({error.code!r})") from None
+    except Exception as error:  # the module's top level failed; one line, not the import machinery's traceback
+        raise SutSpecError(f"--sut {spec!r}: importing {module_name!r} failed: {type(error).__name__}: {error}") from None
     factory = getattr(module, attr, None)
     if not callable(factory):
         raise SutSpecError(f"--sut {spec!r}: {module_name!r} has no callable {attr!r}")
+    return factory
+
+
+def load_system(spec: str) -> SystemUnderTest:
+    """The system `spec` names, made by its factory; any failure is one SutSpecError line."""
+    factory = find_factory(spec)
+    attr = BUILT_IN.get(spec, spec).partition(":")[2]
     try:
         system = factory()
     except SutSpecError:
         raise
+    except SystemExit as error:  # sys.exit() in a factory would end pytest with an INTERNALERROR
+        raise SutSpecError(f"--sut {spec!r}: {attr}() called exit({error.code!r}) instead of returning a system") from None
     except Exception as error:  # a vendor's factory may fail any way; say so in one line
         raise SutSpecError(f"--sut {spec!r}: {attr}() failed: {type(error).__name__}: {error}") from None
     if not isinstance(system, SystemUnderTest):

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
+import shlex
 import sys
 from pathlib import Path
+
+from pluggy import HookimplMarker
 
 from . import steps
 from .catalogue import FEATURES_DIR
 
-__all__ = ["main", "STEPS_DIR", "SUITE_INI"]
+__all__ = ["main", "run", "exit_status", "quiet_defaults", "EXIT_STATUS", "STEPS_DIR", "SUITE_INI"]
 
 PACKAGE = Path(__file__).resolve().parent
 STEPS_DIR = Path(steps.__file__).resolve().parent
 SUITE_INI = PACKAGE / "suite.ini"
+
+pytest_hookimpl = HookimplMarker("pytest")  # pytest itself is imported only when a run starts
 
 # Subcommands implemented elsewhere: name -> (module, help). Each module has main(argv) -> int.
 DELEGATED = {
@@ -25,46 +32,122 @@ DELEGATED = {
 }
 
 
+EXIT_STATUS = """\
+exit status:
+  0  every selected scenario passed (a skipped one says why it could not run)
+  1  a scenario failed, an --expected-failures entry expired or now passes,
+     or the run broke off (interrupted, or an internal error)
+  2  wrong usage: an unknown option, or an option without its value
+  4  bad input: a profile, feature file, --sut module or factory, --expected-failures
+     file or --report-dir that cannot be used, or a selection (-k, -m, --scenario,
+     --features) that is malformed or matches no scenario; one line names the input
+"""
+
+EXIT = {"passed": 0, "failed": 1, "usage": 2, "bad input": 4}
+
+
+class _RunWatch:
+    """Tells pytest's usage errors apart: raised before pytest_configure they are the
+    command line's (wrong usage); after it, an input the plugins could not use."""
+
+    def __init__(self) -> None:
+        self.configured = False
+        self.collection_failed = False
+
+    @pytest_hookimpl(tryfirst=True)
+    def pytest_configure(self, config: object) -> None:
+        self.configured = True
+
+    def pytest_collectreport(self, report: object) -> None:
+        self.collection_failed = self.collection_failed or bool(getattr(report, "failed", False))
+
+
+def exit_status(code: int, watch: _RunWatch) -> int:
+    """pytest's exit code as one of the four documented ones (EXIT_STATUS)."""
+    import pytest
+
+    if code == pytest.ExitCode.OK:
+        return EXIT["passed"]
+    if code == pytest.ExitCode.USAGE_ERROR:
+        return EXIT["bad input"] if watch.configured else EXIT["usage"]
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        return EXIT["bad input"]
+    if code == pytest.ExitCode.INTERRUPTED and watch.collection_failed:
+        return EXIT["bad input"]
+    return EXIT["failed"]  # TESTS_FAILED, INTERRUPTED, INTERNAL_ERROR
+
+
+def quiet_defaults(pytest_args: list[str]) -> list[str]:
+    """pytest's per-test output off (the console plugin prints scenarios) unless the user asks for it."""
+    if any(re.fullmatch(r"-v+|--verbose", arg) for arg in pytest_args):
+        return []
+    defaults = ["-q"]
+    if not any(arg.startswith("--tb") for arg in pytest_args):
+        defaults.append("--tb=no")
+    if not any(arg.startswith("-r") or arg.startswith("--report-chars") for arg in pytest_args):
+        defaults.append("-rN")  # no "short test summary info": each failure is summed up once already
+    return defaults
+
+
+def _selection(pytest_args: list[str], scenarios: list[str] | None, features: Path | None) -> str:
+    """The options that chose the scenarios, as typed: for the line saying they matched nothing."""
+    chosen = [f"--features {features}"] if features else []
+    for index, arg in enumerate(pytest_args):
+        if arg in ("-k", "-m") and index + 1 < len(pytest_args):
+            chosen.append(f"{arg} {shlex.quote(pytest_args[index + 1])}")
+        elif arg[:2] in ("-k", "-m") and len(arg) > 2 and not arg.startswith("--"):
+            chosen.append(f"{arg[:2]} {shlex.quote(arg[2:].removeprefix('='))}")
+    chosen += [f"--scenario {shlex.quote(name)}" for name in scenarios or ()]
+    return ", ".join(chosen) or "the features"
+
+
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="mfa-conformance run",
-        description="Run the acceptance suite against a system under test. "
-        "Options not listed here are passed to pytest (e.g. -k, -m, -n auto).",
+        description="Run the acceptance suite against a system under test, printing each scenario as it "
+        "finishes and, at the end, each failure with the command that reproduces it. Options not listed here "
+        "are passed to pytest (e.g. -k, -m, -n 2; --tb=short or -v for pytest's own tracebacks).",
+        epilog=EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--sut", help="'simulator' (default), or 'package.module:factory'; env MFA_SUT")
     parser.add_argument("--features", type=Path, help="a .feature file or folder to run instead of features/")
+    parser.add_argument("--scenario", action="append", metavar="NAME",
+                        help="run only the scenario of this exact name, as the output prints it (repeatable)")
     parser.add_argument("--report-dir", type=Path, default=Path("reports"),
                         help="where report.html and the machine-readable results go (default: reports/)")
     parser.add_argument("--expected-failures", type=Path, metavar="FILE",
                         help="TOML file of known failures: reported as expected; expired or stale entries fail the run")
     args, pytest_args = parser.parse_known_args(argv)
-    import os
-
     import pytest
 
     if args.features is not None:
         if not args.features.exists():
             print(f"mfa-conformance run: --features {args.features}: no such file or folder", file=sys.stderr)
-            return 4
+            return EXIT["bad input"]
         os.environ["MFA_FEATURES"] = str(args.features.resolve())
 
     # Hypothesis's pytest plugin imports all of Hypothesis at start-up; scenarios never use it.
-    command = [str(STEPS_DIR), "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
-               "-p", "mfa_conformance.suite",
+    command = [str(STEPS_DIR), *quiet_defaults(pytest_args), "--no-header", "-p", "no:cacheprovider",
+               "-p", "no:hypothesispytest", "-p", "mfa_conformance.suite",
                "--rootdir", str(STEPS_DIR.parent), "-c", str(SUITE_INI),
                "-o", f"bdd_features_base_dir={FEATURES_DIR}", *pytest_args]
     if args.sut:
         command += ["--sut", args.sut]
+    for name in args.scenario or ():
+        command += ["--scenario", name]
     if args.expected_failures is not None:
         if not args.expected_failures.is_file():
             print(f"mfa-conformance run: --expected-failures {args.expected_failures}: no such file", file=sys.stderr)
-            return 4
+            return EXIT["bad input"]
         command += ["--expected-failures", str(args.expected_failures.resolve())]
     command += ["--report-dir", str(args.report_dir.resolve())]
-    code = pytest.main(command)
+    watch = _RunWatch()
+    code = pytest.main(command, plugins=[watch])
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        print("mfa-conformance: no scenario was selected; nothing was checked", file=sys.stderr)
-    return int(code)
+        print(f"mfa-conformance run: {_selection(pytest_args, args.scenario, args.features)}: "
+              f"no scenario matched; nothing was checked", file=sys.stderr)
+    return exit_status(code, watch)
 
 
 def main(argv: list[str] | None = None) -> int:

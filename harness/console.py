@@ -1,32 +1,61 @@
-"""Prints the run as Gherkin: each feature, each scenario's outcome, the failing
-step and its message, every skip with its reason, and a closing count line."""
+"""What a person running the suite reads: each scenario as Gherkin as soon as it
+finishes, with progress, and at the end each failure once, with what was checked,
+what happened instead, and the command that reproduces just that failure.
+
+pytest's own per-test output (progress dots, tracebacks through its fixture
+machinery, the short summary) tells a reader of the how-to nothing; this plugin
+replaces it for scenarios: their dots are not printed, and `mfa-conformance run`
+turns tracebacks off unless `--tb` or `-v` asks for them. With `-v` pytest prints
+its own per-test lines and the whole run is listed as Gherkin at the end instead.
+Everything is built from the reports alone (each carries its scenario's record in
+`user_properties`), so it prints the same on the pytest-xdist controller, as
+each report arrives. The closing count lines (`scenarios: ...` and pytest's
+own) stay: CI reads them.
+"""
 
 from __future__ import annotations
 
+import os
+import shlex
+import time
 from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from .catalogue import Requirement, load_catalogue
+from .driver.loading import DEFAULT_SUT, resolve_sut_spec
 from .plugin import SCENARIO_PROPERTY
+from .report.collect import EVIDENCE_PROPERTY, redact
 
-__all__ = ["ScenarioOutcome", "collect_outcome"]
+__all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
 
 MARKS = {"passed": "✔", "failed": "✘", "skipped": "–", "expected failure": "⚑"}
+COLOURS = {"passed": {"green": True}, "failed": {"red": True}}
+REPRODUCE_OPTIONS = (("--base-url", "base_url", "MFA_BASE_URL"), ("--profile", "profile", "MFA_PROFILE"),
+                     ("--browser-executable", "browser_executable", "MFA_CHROMIUM"),
+                     ("--browser-ws-endpoint", "browser_ws_endpoint", "MFA_BROWSER_WS_ENDPOINT"))
+"""Options of the run that a reproducing command needs too (with --sut and --features)."""
 
 
 class ScenarioOutcome(dict):
-    """A scenario record plus its outcome, message and duration."""
+    """A scenario record plus its outcome, message, duration and evidence."""
 
 
 def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:
-    record = dict(report.user_properties).get(SCENARIO_PROPERTY)
+    properties = dict(report.user_properties)
+    record = properties.get(SCENARIO_PROPERTY)
     if record is None:
         return None
     outcome = ScenarioOutcome(record)
+    outcome.setdefault("title", outcome["scenario"])
     outcome["nodeid"] = report.nodeid
     outcome["outcome"] = report.outcome
     outcome["duration"] = report.duration
     outcome["message"] = ""
+    outcome["evidence"] = properties.get(EVIDENCE_PROPERTY)
     if report.skipped and hasattr(report, "wasxfail"):  # failed, as an --expected-failures entry said
         outcome["outcome"] = "expected failure"
         outcome["expected"] = report.wasxfail
@@ -42,51 +71,253 @@ def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:
     return outcome
 
 
+def _first_line(message: str) -> str:
+    """The message's first line, with any Key URI or secret redacted, as in the reports."""
+    return redact(next((line.strip() for line in message.splitlines() if line.strip()), ""))
+
+
+def _tags(outcome: ScenarioOutcome) -> str:
+    tags = " ".join(f"@{t}" for t in outcome["tags"] if t[:3].isupper())
+    return f"  {tags}" if tags else ""
+
+
+def _failing_step(outcome: ScenarioOutcome) -> dict | None:
+    return next((s for s in outcome["steps"] if s["failed"]), None)
+
+
+def _requirement(requirement: Requirement) -> str:
+    position = f" {requirement.position}" if requirement.kind == "interpreted" and requirement.position else ""
+    return f"{requirement.id} ({requirement.kind}): {requirement.statement}{position}"
+
+
+def duration(seconds: float) -> str:
+    """12s, 4m05s, 1h02m: short enough for a progress prefix."""
+    whole = max(0, int(round(seconds)))
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+
+
+class Progress:
+    """Tests done of total, time elapsed, and what is left at the pace so far.
+
+    The pace counts from the first test's start, so start-up (a browser run
+    checks the system first) does not inflate the estimate."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.started = clock()
+        self.first_start: float | None = None
+        self.total = 0
+        self.done = 0
+        self.width = 0
+
+    def test_started(self) -> None:
+        if self.first_start is None:
+            self.first_start = self.clock()
+
+    def test_finished(self) -> None:
+        self.done += 1
+
+    def prefix(self) -> str:
+        now = self.clock()
+        done = f"{self.done:>{len(str(self.total))}}/{self.total}" if self.total else f"{self.done}"
+        text = f"[{done} {duration(now - self.started)} elapsed"
+        left = self.total - self.done
+        if left > 0 and self.done and self.first_start is not None:
+            text += f", ~{duration((now - self.first_start) / self.done * left)} left"
+        self.width = max(self.width, len(text) + 1)  # the scenario names stay in one column
+        return f"{text}]".ljust(self.width)
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{parts.hostname}"
+                                            + (f":{parts.port}" if parts.port else "")))
+
+
+def reproduce_command(config: pytest.Config, title: str) -> str:
+    """The `mfa-conformance run` command that runs only the scenario `title` against the same system."""
+    words = ["mfa-conformance", "run"]
+    sut = resolve_sut_spec(config.getoption("sut", None))
+    if sut != DEFAULT_SUT:
+        words += ["--sut", sut]
+    for flag, dest, variable in REPRODUCE_OPTIONS:
+        value = config.getoption(dest, None) or os.environ.get(variable)
+        if value:
+            words += [flag, _without_password(str(value)) if flag == "--base-url" else str(value)]
+    if os.environ.get("MFA_FEATURES"):
+        words += ["--features", os.environ["MFA_FEATURES"]]
+    return shlex.join([*words, "--scenario", title])
+
+
+def _shown(path: Path, config: pytest.Config) -> str:
+    """A path as short as it can be: relative to where the run started, if it is under it."""
+    try:
+        return str(path.relative_to(config.invocation_params.dir))
+    except ValueError:
+        return str(path)
+
+
 class GherkinConsole:
-    def __init__(self) -> None:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.live = config.get_verbosity() <= 0
+        """Print each scenario as it finishes; with -v pytest prints its own lines instead."""
         self.outcomes: dict[str, ScenarioOutcome] = {}
+        self.progress = Progress()
+        self.feature_shown: str | None = None
+        self.collection_errors: list[str] = []
+        self.parallel = bool(config.getoption("numprocesses", None))
+
+    def _write(self, line: str = "", **markup: bool) -> None:
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None:
+            terminal.write_line(line, **markup)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.progress = Progress()
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.progress.total = len(session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        self.progress.total = max(self.progress.total, len(ids))  # every worker collects the same tests
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:  # a safety net: the feature files were checked before collection
+            lines = [line.strip() for line in report.longreprtext.splitlines() if line.strip()]
+            message = lines[-1].removeprefix("E").strip() if lines else "unknown error"
+            self.collection_errors.append(f"cannot collect {report.nodeid or 'the suite'}: {message}")
+
+    def pytest_runtest_logstart(self, nodeid: str, location: object) -> None:
+        self.progress.test_started()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config):
+        status = yield
+        if self.live and SCENARIO_PROPERTY in dict(getattr(report, "user_properties", ())):
+            return status[0], "", ""  # counted in pytest's closing line, but no dot: the scenario line says it
+        return status
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         outcome = collect_outcome(report)
-        if outcome is None:
-            return
-        previous = self.outcomes.get(report.nodeid)
-        if previous is None or previous["outcome"] == "passed":  # a teardown error outranks a passed call
-            self.outcomes[report.nodeid] = outcome
+        if outcome is not None:
+            previous = self.outcomes.get(report.nodeid)
+            if previous is None or previous["outcome"] == "passed":  # a teardown error outranks a passed call
+                self.outcomes[report.nodeid] = outcome
+        if report.when == "teardown":
+            self.progress.test_finished()
+            if self.live and report.nodeid in self.outcomes:
+                self._print_finished(self.outcomes[report.nodeid])
+
+    def _print_finished(self, outcome: ScenarioOutcome) -> None:
+        name = outcome["title"]
+        if self.parallel:  # the workers' scenarios interleave: each line names its feature
+            name = f"{outcome['feature']}: {name}"
+        elif outcome["feature"] != self.feature_shown:
+            self._write()
+            self._write(f"Feature: {outcome['feature']}", bold=True)
+            self.feature_shown = outcome["feature"]
+        prefix = self.progress.prefix()
+        state = outcome["outcome"]
+        self._write(f"{prefix} {MARKS[state]} {name}{_tags(outcome)}", **COLOURS.get(state, {"yellow": True}))
+        for line in self._details(outcome):
+            self._write(f"{' ' * (len(prefix) + 3)}{line}", **COLOURS.get(state, {"yellow": True}))
+
+    def _details(self, outcome: ScenarioOutcome, *, where: bool = True) -> list[str]:
+        state = outcome["outcome"]
+        if state == "skipped":
+            return [f"skipped: {outcome['message']}"]
+        lines = [outcome["expected"]] if state == "expected failure" else []
+        if state in ("failed", "expected failure"):
+            step = _failing_step(outcome)
+            if step:
+                lines.append(f"failed at: {step['keyword']} {step['text']}")
+            lines.append(_first_line(outcome["message"]))
+        if state == "failed" and where and (evidence := self._evidence(outcome)):
+            lines.append(evidence)
+        return lines
+
+    def _evidence(self, outcome: ScenarioOutcome) -> str | None:
+        """Where to look further: the scenario's evidence folder (browser runs), else the report."""
+        # Imported when used: imported with this module, pytest would register the report
+        # plugin as already imported (and warn that it cannot rewrite its asserts).
+        from .report.plugin import report_dir
+
+        directory = report_dir(self.config)
+        if directory is None:
+            return None
+        if outcome.get("evidence"):
+            files = [Path(p) for p in outcome["evidence"].values()]
+            return f"evidence: {_shown(directory / files[0].parent, self.config)}/ " \
+                   f"({', '.join(sorted(f.name for f in files))})"
+        return f"details: {_shown(directory / 'report.html', self.config)}"
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        for error in self.collection_errors:
+            self._write(error, red=True)
         if not self.outcomes:
             return
-        write = terminalreporter.write_line
+        # pytest has just written a blank line; one more only after its own sections (tracebacks, warnings).
+        gap = self.config.option.tbstyle != "no" or bool(terminalreporter.stats.get("warnings"))
+        if not self.live:
+            self._listing()
+            gap = True
+        failures = sorted((o for o in self.outcomes.values() if o["outcome"] == "failed"),
+                          key=lambda o: (o["feature"], o["line"], o["nodeid"]))
+        if failures:
+            if gap:
+                self._write()
+            self._failures(failures)
+            gap = True
+        counts = {k: sum(o["outcome"] == k for o in self.outcomes.values()) for k in ("passed", "failed", "skipped")}
+        expected = sum(o["outcome"] == "expected failure" for o in self.outcomes.values())
+        if gap:
+            self._write()
+        if expected:
+            self._write(f"expected failures: {expected} (listed in --expected-failures; not counted below)",
+                        yellow=True)
+        self._write(f"scenarios: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped",
+                    bold=True)
+
+    def _listing(self) -> None:
+        """The whole run as Gherkin, for -v, where pytest's own lines replace the live ones."""
         by_feature: dict[str, list[ScenarioOutcome]] = defaultdict(list)
         for outcome in self.outcomes.values():
             by_feature[outcome["feature"]].append(outcome)
-        write("")
         for feature, outcomes in sorted(by_feature.items()):
-            write(f"Feature: {feature}", bold=True)
+            self._write()
+            self._write(f"Feature: {feature}", bold=True)
             for o in sorted(outcomes, key=lambda o: (o["line"], o["nodeid"])):
-                tags = " ".join(f"@{t}" for t in o["tags"] if t[:3].isupper())
-                colour = {"passed": {"green": True}, "failed": {"red": True}}.get(o["outcome"], {"yellow": True})
-                write(f"  {MARKS[o['outcome']]} {o['scenario']}  {tags}", **colour)
-                if o["outcome"] == "skipped":
-                    write(f"      skipped: {o['message']}", yellow=True)
-                elif o["outcome"] == "expected failure":
-                    write(f"      {o['expected']}", yellow=True)
-                if o["outcome"] in ("failed", "expected failure"):
-                    failing = next((s for s in o["steps"] if s["failed"]), None)
-                    tone = {"red": True} if o["outcome"] == "failed" else {"yellow": True}
-                    if failing:
-                        write(f"      failed at: {failing['keyword']} {failing['text']}", **tone)
-                    write(f"      {o['message']}", **tone)
-            write("")
-        counts = {k: sum(o["outcome"] == k for o in self.outcomes.values()) for k in ("passed", "failed", "skipped")}
-        expected = sum(o["outcome"] == "expected failure" for o in self.outcomes.values())
-        if expected:
-            write(f"expected failures: {expected} (listed in --expected-failures; not counted below)",
-                  yellow=True)
-        write(f"scenarios: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped", bold=True)
+                colour = COLOURS.get(o["outcome"], {"yellow": True})
+                self._write(f"  {MARKS[o['outcome']]} {o['title']}{_tags(o)}", **colour)
+                for line in self._details(o, where=False):
+                    self._write(f"      {line}", **colour)
+
+    def _failures(self, failures: list[ScenarioOutcome]) -> None:
+        """Each failure once: what was checked, what happened instead, how to run just it again."""
+        catalogue = load_catalogue()
+        self._write(f"{len(failures)} scenario{'s' if len(failures) > 1 else ''} failed:", red=True, bold=True)
+        for o in failures:
+            self._write()
+            self._write(f"✘ {o['feature']}: {o['title']}{_tags(o)}", red=True)
+            lines = [("requirement", _requirement(catalogue[tag])) for tag in o["tags"] if tag in catalogue]
+            if step := _failing_step(o):
+                lines.append(("checked", f"{step['keyword']} {step['text']}"))
+            lines.append(("instead", _first_line(o["message"])))
+            if evidence := self._evidence(o):
+                lines.append(tuple(evidence.split(": ", 1)))  # type: ignore[arg-type]
+            lines.append(("reproduce", reproduce_command(self.config, o["title"])))
+            for label, text in lines:
+                self._write(f"    {label + ':':<13}{text}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
-        config.pluginmanager.register(GherkinConsole(), "mfa-gherkin-console")
+        config.pluginmanager.register(GherkinConsole(config), "mfa-gherkin-console")

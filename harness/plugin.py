@@ -1,28 +1,50 @@
 """The pytest plugin that binds the scenarios to a system under test.
 
-It adds `--sut`, registers every catalogue ID and capability tag as a marker
-(so `--strict-markers` catches a typo in a tag), loads the system once before
-any scenario runs, and skips a scenario whose capability tag the system lacks,
-naming the capability.
+It adds `--sut` and `--scenario`, registers every catalogue ID and capability
+tag as a marker (so `--strict-markers` catches a typo in a tag), checks the
+feature files and loads the system once before any scenario runs (a problem
+with either is one usage-error line, also under pytest-xdist, where the
+controller checks before the workers start), and skips a scenario whose
+capability tag the system lacks, naming the capability.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
+from mfa_conformance import steps as steps_package
 from mfa_conformance.driver import Capability, SystemUnderTest
-from mfa_conformance.driver.loading import SutSpecError, load_system, resolve_sut_spec
+from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory, load_system, resolve_sut_spec
 
-from .catalogue import CAPABILITY_TAGS, KINDS, CatalogueError, load_catalogue
+from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
+from .feature_files import FeatureFileError, check_features, registered_steps
 
-__all__ = ["is_scenario", "scenario_record", "SYSTEM_KEY", "SCENARIO_PROPERTY"]
+__all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "SYSTEM_KEY", "SCENARIO_PROPERTY"]
 
 SCENARIO_PROPERTY = "mfa_scenario"
 
 SYSTEM_KEY = pytest.StashKey[SystemUnderTest]()
+STEPS_DIR = Path(steps_package.__file__).resolve().parent
+
+
+def features_path() -> Path:
+    """The feature file or folder the run binds: MFA_FEATURES (`run --features`) or the packaged features."""
+    return Path(os.environ.get("MFA_FEATURES") or FEATURES_DIR)
+
+
+def runs_the_suite(config: pytest.Config) -> bool:
+    """Whether the run collects the acceptance suite (not, say, only the project's own tests)."""
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == STEPS_DIR or STEPS_DIR in path.parents or path in STEPS_DIR.parents:
+            return True
+    return False
 
 
 def is_scenario(item: pytest.Item) -> bool:
@@ -59,8 +81,11 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
             "docstring": step.docstring,
         })
     rule = template.rule
+    # The name as printed and as `--scenario` takes it: an example of an outline whose name
+    # has no <placeholder> would read like its siblings, so its example id is added.
+    title = scenario.name if callspec is None or scenario.name != template.name else f"{scenario.name} [{callspec.id}]"
     return {
-        "feature": template.feature.name, "feature_file": template.feature.rel_filename,
+        "feature": template.feature.name, "feature_file": template.feature.rel_filename, "title": title,
         "feature_description": template.feature.description or "",
         "rule": rule.name if rule else None, "rule_description": (rule.description or "") if rule else "",
         "keyword": scenario.keyword, "scenario": scenario.name, "line": template.line_number,
@@ -77,6 +102,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="system under test: 'simulator' (default) or 'package.module:factory'; env MFA_SUT",
     )
+    group.addoption(
+        "--scenario", action="append", default=None, metavar="NAME",
+        help="run only the scenario of this exact name, as the output prints it (repeatable)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -90,9 +119,42 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{kind}: the scenario checks {kind} behaviour")
     for tag, capability in CAPABILITY_TAGS.items():
         config.addinivalue_line("markers", f"{tag}: needs the capability '{capability}' of the system under test")
+    if hasattr(config, "workerinput") or not runs_the_suite(config):
+        return  # a worker runs what its controller checked
+    try:
+        check_features(features_path(), registered_steps())
+    except FeatureFileError as error:
+        raise pytest.UsageError(str(error)) from None
+    if config.getoption("numprocesses", None):
+        _check_system_before_workers_start(config)
+
+
+def _check_system_before_workers_start(config: pytest.Config) -> None:
+    """Under xdist the workers load the system; a failure there would be an INTERNALERROR.
+
+    The controller imports the factory, and calls it once (closing what it returns),
+    except for the browser driver, whose own plugin checks the browser run."""
+    spec = resolve_sut_spec(config.getoption("sut"))
+    try:
+        if BUILT_IN.get(spec, spec) == BUILT_IN["browser"]:
+            find_factory(spec)
+        else:
+            load_system(spec).close()
+    except SutSpecError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    names = config.getoption("scenario")
+    if names:
+        chosen = set(names)
+        kept = [item for item in items if is_scenario(item)
+                and chosen & {(record := scenario_record(item))["title"], record["scenario"]}]
+        kept_ids = {id(item) for item in kept}
+        deselected = [item for item in items if id(item) not in kept_ids]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
     if not any(is_scenario(item) for item in items) or SYSTEM_KEY in config.stash:
         return
     spec = resolve_sut_spec(config.getoption("sut"))

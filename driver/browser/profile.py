@@ -169,6 +169,10 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         raise ProfileError(f"profile {path}: no such file") from None
     except OSError as error:
         raise ProfileError(f"profile {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:  # TOML is UTF-8; a file saved in another encoding
+        line = error.object[:error.start].count(b"\n") + 1
+        raise ProfileError(f"profile {path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} on line {line}); "
+                           f"save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"profile {path}: not valid TOML ({error})") from None
     parent = data.pop("extends", None)

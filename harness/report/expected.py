@@ -64,8 +64,12 @@ def load_expected_failures(path: Path, known_requirements: Iterable[str]) -> lis
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ExpectedFailuresError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ExpectedFailuresError(f"{path}: cannot read it ({error})") from None
+    except OSError as error:
+        raise ExpectedFailuresError(f"{path}: cannot read it ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:  # TOML is UTF-8; a file saved in another encoding
+        line = error.object[:error.start].count(b"\n") + 1
+        raise ExpectedFailuresError(f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} on line {line}); "
+                                    f"save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ExpectedFailuresError(f"{path}: not valid TOML ({error})") from None
     unknown_tables = set(data) - {"expected_failure"}
