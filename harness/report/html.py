@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..catalogue import KINDS
+from .annotated import OUTCOME_WORDS, annotate, howto_markup
 from .chart import capability_chart
 from .model import Results, ScenarioResult
 
@@ -88,6 +89,8 @@ def render_html(results: Results, source: Path, target: Path) -> str:
     environment.filters["duration"] = _duration
     environment.filters["slug"] = _slug
     environment.filters["label"] = lambda text: text[:1].upper() + text[1:]
+    environment.filters["howto"] = howto_markup
+    environment.filters["said"] = lambda outcome: OUTCOME_WORDS.get(outcome, outcome)
     requirements = results.requirements()
     features = results.by_feature()
     chart = capability_chart([(f.name, f"feature-{_slug(f.file)}",
@@ -98,6 +101,7 @@ def render_html(results: Results, source: Path, target: Path) -> str:
         results=results, run=results.run, verdict=results.verdict, counts=results.counts,
         driver=system.pop("driver", "system under test"), system=system,
         requirements=requirements, features=features, kinds=KINDS, kind_titles=KIND_TITLES,
+        howto=annotate(results, requirements),
         failing_requirements=[r for r in requirements if r.outcome == "failed"],
         failures=[s for s in results.scenarios if s.status in ("failed", "expected failure")],
         skips=[s for s in results.scenarios if s.status == "skipped"],

@@ -145,6 +145,8 @@ class RunInfo:
     system: dict[str, str]
     """`SystemUnderTest.describe()`: driver, module or base URL, profile..."""
     expected_failures_file: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    """SHA-256 of what the run checked against: "how-to", "catalogue", "how-to sentences", each feature file."""
 
 
 @dataclass

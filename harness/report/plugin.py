@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ..catalogue import load_catalogue
+from ..howto import source_hashes
 from ..plugin import SYSTEM_KEY, is_scenario, scenario_record
 from .collect import ScenarioCollector, build_features, build_scenarios
 from .expected import (
@@ -134,6 +135,7 @@ class ReportWriter:
         if system is None and SYSTEM_KEY in self.config.stash:
             system = _describe(self.config.stash[SYSTEM_KEY])
         scenarios = build_scenarios(self.collector.scenarios)
+        features = build_features(self.collector.scenarios)
         raw = {s.id: s.status for s in scenarios}
         try:
             version = metadata.version("mfa-conformance")
@@ -144,9 +146,10 @@ class ReportWriter:
                         duration=round(time.monotonic() - self.clock, 3),
                         sut=resolve_sut_spec(self.config.getoption("sut", None)),
                         system=system or {"driver": "system under test"},
-                        expected_failures_file=str(self.failures_file) if self.failures_file else None),
+                        expected_failures_file=str(self.failures_file) if self.failures_file else None,
+                        sources=source_hashes({f.file: Path(self.config.rootpath, f.file) for f in features})),
             catalogue=list(load_catalogue().values()),
-            features=build_features(self.collector.scenarios),
+            features=features,
             scenarios=scenarios,
         )
         results.expected_failures = evaluate(self.failures, scenarios, _today(), raw)

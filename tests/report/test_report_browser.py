@@ -90,3 +90,40 @@ def test_the_filter_hides_passed_scenarios(page) -> None:
     expect(failed).to_be_visible()
     page.get_by_role("button", name="all scenarios").click()
     expect(passed).to_be_visible()
+
+
+def test_the_annotated_howto_leads_from_a_failing_sentence_to_its_failing_step(page) -> None:
+    expect = sync_api.expect
+    sentences = page.locator("#howto tr.sentence")
+    expect(sentences).to_have_count(37)
+    sentence = page.locator("#howto tr.sentence", has_text="name your device")
+    sentence.scroll_into_view_if_needed()
+    expect(sentence).to_be_visible()
+    expect(sentence.locator("td.text strong")).to_have_count(0)
+    # The kinds stay apart: each requirement in its own kind's column, with its outcome in this run.
+    expect(sentence.locator("td.k-documented")).to_have_text("ENR-04 ✘ failed")
+    expect(sentence.locator("td.k-inferred")).to_contain_text("ENR-10 ✔ passed")
+    expect(sentence.locator("td.k-inferred")).to_contain_text("ENR-11 ✘ failed")
+    expect(sentence.locator("td.k-interpreted")).to_contain_text("ENR-20")
+    nothing = page.locator("#howto tr.sentence.nothing", has_text="Last Modified on")
+    expect(nothing).to_contain_text("Prescribes nothing: The page's date stamp")
+    expect(page.locator("#howto tr.sentence", has_text="select Security.").locator("strong")).to_have_text("Security.")
+    sentence.get_by_role("link", name="ENR-04").click()
+    row = page.locator("#req-ENR-04")
+    expect(row).to_be_in_viewport()
+    row.get_by_role("link", name="Erin sets up MFA on her phone").click()
+    step = page.locator("#self-enrollment--erin-sets-up-mfa-on-her-phone-failure")
+    expect(step).to_be_in_viewport()
+    expect(step).to_contain_text("Then Erin's own MFA status shows the device \"Erin's phone\"")
+    expect(step.locator(".failure .message")).to_contain_text("Erin's device is 'Authenticator'")
+
+
+def test_a_standard_based_requirement_is_listed_with_its_basis(page) -> None:
+    expect = sync_api.expect
+    elsewhere = page.locator("#howto ul.elsewhere li")
+    expect(elsewhere).to_have_count(2)
+    expect(elsewhere.filter(has_text="SGN-05")).to_contain_text("RFC 6238 section 5.2")
+    quote = page.locator("#req-MGT-04 .quote a")
+    expect(quote).to_have_text("“You must use the user's full and exact username when searching.”")
+    quote.click()
+    expect(page.locator("#howto-32")).to_be_in_viewport()
