@@ -5,13 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ]; then
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ] || [ ! -x /usr/bin/zbarimg ]; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell >/dev/null
-    else
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell zbar-tools >/dev/null
+    elif [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ]; then
         echo "scripts/test.sh: Debian's chromium is missing; run: sudo apt-get install -y chromium chromium-headless-shell" >&2
         exit 2
+    else
+        echo "scripts/test.sh: zbarimg is missing, so the zbar QR test is skipped; run: sudo apt-get install -y zbar-tools" >&2
     fi
 fi
 

@@ -40,11 +40,29 @@ def _totp(secret: str) -> pyotp.TOTP:
 def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
     """The `otpauth://totp/...` Key URI, with every parameter spelled out.
 
-    pyotp leaves out parameters equal to the defaults; some apps mis-handle a
-    missing one, so they are written explicitly.
+    Written out rather than by pyotp, which leaves out parameters equal to the
+    defaults (some apps mis-handle a missing one) and heads the label with the
+    issuer whatever it holds. The label is `issuer:account`, which a reader
+    splits at its first colon (Google's Key Uri Format), so an issuer with a
+    colon of its own cannot head it: the label is then the account alone, or
+    an empty prefix and the account if the account holds a colon too; the
+    `issuer` parameter always names the issuer exactly.
     """
-    uri = _totp(secret).provisioning_uri(name=account, issuer_name=issuer)
-    return f"{uri}&algorithm=SHA1&digits={DIGITS}&period={PERIOD}"
+    if ":" not in issuer:
+        label = f"{_escaped(issuer)}:{_escaped(account)}"
+    else:
+        label = _escaped(account) if ":" not in account else f":{_escaped(account)}"
+    return (f"otpauth://totp/{label}?secret={secret}&issuer={_escaped(issuer)}"
+            f"&algorithm=SHA1&digits={DIGITS}&period={PERIOD}")
+
+
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _escaped(text: str) -> str:
+    """RFC 3986 percent-encoding of all but the unreserved characters, over UTF-8
+    (written out here: the simulator imports nothing from urllib)."""
+    return "".join(c if c in _UNRESERVED else "".join(f"%{b:02X}" for b in c.encode()) for c in text)
 
 
 def time_step(unix_time: float) -> int:
