@@ -83,6 +83,7 @@ LAYERS = {
     f"{PACKAGE}.console": 3,
     f"{PACKAGE}.browser": 3,
     f"{PACKAGE}.report": 3,
+    f"{PACKAGE}.evidence": 3,
     f"{PACKAGE}.suite": 3,
     f"{PACKAGE}.cli": 4,
     f"{PACKAGE}.__main__": 4,
