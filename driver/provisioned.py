@@ -48,12 +48,12 @@ class ProvisionedSystem(SystemUnderTest):
     name = "reference simulator, pre-provisioned (no seeding)"
     code_latency = 0.05
 
-    def __init__(self, *, support_console: bool = True,
+    def __init__(self, *, support_console: bool = True, clock: bool = True,
                  make: Callable[..., simulator.Simulator] = simulator.Simulator) -> None:
-        self._clock = _ForwardClock()
-        self._sim = make(clock=self._clock)
+        self._clock = _ForwardClock() if clock else None
+        self._sim = make(clock=self._clock) if clock else make()
         self.capabilities = frozenset(Capability) - {Capability.SEEDING} - (
-            set() if support_console else {Capability.SUPPORT_CONSOLE})
+            set() if support_console else {Capability.SUPPORT_CONSOLE}) - (set() if clock else {Capability.CLOCK})
         self._accounts: dict[tuple[str, str], Account] = {}
         for (_, available), (practice, people) in STAGING_CAST.items():
             self._sim.create_practice(practice, mfa_available=available)
@@ -86,12 +86,16 @@ class ProvisionedSystem(SystemUnderTest):
         return InProcessSession(self._sim, token)
 
     def now(self) -> float:
-        return self._clock()
+        return self._clock() if self._clock is not None else super().now()
 
     def set_time(self, when: datetime) -> None:
+        if self._clock is None:
+            super().set_time(when)
         self._clock.now = max(self._clock.now, when.timestamp())
 
     def advance(self, seconds: float) -> None:
+        if self._clock is None:
+            super().advance(seconds)
         self._clock.now += max(0.0, seconds)
 
     @_translated
@@ -100,5 +104,7 @@ class ProvisionedSystem(SystemUnderTest):
 
 
 def provisioned_system() -> ProvisionedSystem:
-    """The `--sut provisioned` factory; MFA_PROVISIONED_SUPPORT=off leaves out the support console."""
-    return ProvisionedSystem(support_console=os.environ.get("MFA_PROVISIONED_SUPPORT", "on") != "off")
+    """The `--sut provisioned` factory; MFA_PROVISIONED_SUPPORT=off leaves out the support
+    console, MFA_PROVISIONED_CLOCK=off the clock control (codes then run on the real clock)."""
+    return ProvisionedSystem(support_console=os.environ.get("MFA_PROVISIONED_SUPPORT", "on") != "off",
+                             clock=os.environ.get("MFA_PROVISIONED_CLOCK", "on") != "off")

@@ -211,6 +211,10 @@ class AuthenticatorApp:
         self._shown[name] = step
         return self._code(key, step)
 
+    def last_shown_step(self, account: str | None = None) -> int | None:
+        """The time step of the last code the app showed for the account, if any."""
+        return self._shown.get(self._account(account)) if self._keys else None
+
     def code_at_offset(self, steps: int, account: str | None = None) -> str:
         """The code the app would show `steps` time steps from now (negative: in the past)."""
         key = self._keys[self._account(account)]

@@ -112,11 +112,27 @@ def pytest_configure(config: pytest.Config) -> None:
 
     try:  # the sign-in screen is checked here, once: a worker's error would not read as one line
         if xdist_controller:
-            BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True, trace=False))).close()
+            _check_every_cast(prepared, settings, BrowserSystem)
         else:
             hand_over(BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True))))
     except ProfileMismatch as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def _check_every_cast(prepared, settings: BrowserSettings, make) -> None:
+    """On the xdist controller: the profile fits the screens, and each worker's cast
+    holds only accounts the harness can work from."""
+    from .preflight import check_accounts
+
+    casts = len(prepared.profile.casts) if Capability.SEEDING not in prepared.capabilities else 1
+    for cast in range(casts):
+        system = make(replace(prepared, settings=replace(settings, check_profile=cast == 0, trace=False, cast=cast)))
+        try:
+            problem = check_accounts(system)
+        finally:
+            system.close()
+        if problem is not None:
+            raise pytest.UsageError(f"before any scenario: {problem}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -56,6 +56,7 @@ def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:
     outcome["duration"] = report.duration
     outcome["message"] = ""
     outcome["evidence"] = properties.get(EVIDENCE_PROPERTY)
+    outcome["waited"] = properties.get("mfa_waited", 0)
     if report.skipped and hasattr(report, "wasxfail"):  # failed, as an --expected-failures entry said
         outcome["outcome"] = "expected failure"
         outcome["expected"] = report.wasxfail
@@ -235,6 +236,8 @@ class GherkinConsole:
         if state == "skipped":
             return [f"skipped: {outcome['message']}"]
         lines = [outcome["expected"]] if state == "expected failure" else []
+        if outcome.get("waited"):
+            lines.append(f"waited {duration(outcome['waited'])} on the real clock (the system's clock cannot be moved)")
         if state in ("failed", "expected failure"):
             step = _failing_step(outcome)
             if step:

@@ -138,12 +138,32 @@ def _check_system_before_workers_start(config: pytest.Config) -> None:
     try:
         if BUILT_IN.get(spec, spec) == BUILT_IN["browser"]:
             find_factory(spec)
-        else:
-            load_system(spec).close()
+            return
+        system = load_system(spec)
     except SutSpecError as error:
         raise pytest.UsageError(str(error)) from None
+    try:
+        _check_accounts(system)
+    finally:
+        system.close()
 
 
+def _check_accounts(system: SystemUnderTest, items: list[pytest.Item] | None = None) -> None:
+    """Serially, only the scenarios that will run (selected, their capabilities offered);
+    on the xdist controller, which has no items, every feature's."""
+    from .preflight import cast_of, check_accounts  # imports the steps; only a run of scenarios needs them
+
+    cast = None
+    if items is not None:
+        lines = [step["text"] for item in items if is_scenario(item) and not _lacks_capability(item, system)
+                 for step in scenario_record(item)["steps"]]
+        cast = cast_of(lines)
+    problem = check_accounts(system, cast)
+    if problem is not None:
+        raise pytest.UsageError(f"before any scenario: {problem}")
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected: only the scenarios that will run count
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     names = config.getoption("scenario")
     if names:
@@ -162,15 +182,23 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         config.stash[SYSTEM_KEY] = load_system(spec)
     except SutSpecError as error:
         raise pytest.UsageError(str(error)) from None
+    if not hasattr(config, "workerinput"):  # under xdist the controller checked (a worker's error is no one line)
+        _check_accounts(config.stash[SYSTEM_KEY], items)
+
+
+def _lacks_capability(item: pytest.Item, system: SystemUnderTest) -> str | None:
+    for tag, capability in CAPABILITY_TAGS.items():
+        if item.get_closest_marker(tag) and Capability(capability) not in system.capabilities:
+            return capability
+    return None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if not is_scenario(item):
         return
-    system = item.config.stash[SYSTEM_KEY]
-    for tag, capability in CAPABILITY_TAGS.items():
-        if item.get_closest_marker(tag) and Capability(capability) not in system.capabilities:
-            pytest.skip(f"the system under test lacks the capability '{capability}'")
+    capability = _lacks_capability(item, item.config.stash[SYSTEM_KEY])
+    if capability is not None:
+        pytest.skip(f"the system under test lacks the capability '{capability}'")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -18,15 +18,17 @@ wanted state cannot be reached, the scenario is skipped with the reason.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 
 from mfa_conformance.authenticator import AuthenticatorApp
-from mfa_conformance.driver import Capability, Stage, SystemUnderTest
+from mfa_conformance.driver import Account, Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
-__all__ = ["Ledger", "Standing", "Unreachable", "wanted_enrolled", "is_introduction", "touches_practice"]
+__all__ = ["Ledger", "Standing", "Unreachable", "phone_on", "wanted_enrolled", "is_introduction", "touches_practice", "preflight"]
 
 ENROLLED_GIVEN = re.compile(r"^(\w+) has set up MFA with (?:her|his|their) phone$")
 INTRODUCTION = re.compile(r"^(?:.+ is a practice where MFA is (?:not )?available|\w+ is the account holder of .+"
@@ -56,9 +58,35 @@ class Ledger:
     accounts: dict[str, Standing] = field(default_factory=dict)
     clean_practices: set[str] = field(default_factory=set)
     """Practices known to have enforcement off and an empty safelist."""
+    waited: float = 0.0
+    """Seconds this scenario spent waiting on the real clock (for a fresh time step, or time to pass)."""
+    announce: Callable[[str], None] | None = None
+    """Tells the person watching that the run is waiting, and for how long (serial runs)."""
+
+    def wait_real(self, seconds: float, why: str) -> None:
+        """Wait on the real clock, saying so: a system without clock control cannot be hurried."""
+        if seconds <= 0:
+            return
+        if self.announce is not None and seconds >= 1:
+            self.announce(f"waiting {seconds:.0f} s on the real clock for {why}")
+        time.sleep(seconds)
+        self.waited += seconds
 
     def standing(self, username: str) -> Standing:
         return self.accounts.setdefault(username, Standing())
+
+
+def phone_on(system: SystemUnderTest, ledger: Ledger) -> AuthenticatorApp:
+    """A phone on the system's clock: waiting for a fresh time step moves the system's
+    clock when it can be moved, and otherwise waits on the real clock, saying so."""
+
+    def wait_until(when: float) -> None:
+        if Capability.CLOCK in system.capabilities:
+            system.advance(max(0.0, when - system.now()))
+        else:
+            ledger.wait_real(when - time.time(), "a fresh time step")
+
+    return AuthenticatorApp(now=system.now, wait_until=wait_until, latency=system.code_latency)
 
 
 def wanted_enrolled(given_steps: list[str]) -> set[str]:
@@ -108,3 +136,34 @@ def _quietly(action) -> None:
         action()
     except refused.Refused:
         pass
+
+
+def preflight(system: SystemUnderTest, accounts: dict[str, Account]) -> str | None:
+    """Before any scenario: the first account the harness cannot work from, and what to do; None if all can be.
+
+    An account enrolled with a device whose key the harness does not hold (it holds
+    none yet), or locked, can be brought back only by a reset: by its practice's
+    account holder for a user, by vendor support for an account holder."""
+    support = Capability.SUPPORT_CONSOLE in system.capabilities
+    states: dict[str, str] = {}
+    for who, account in accounts.items():
+        try:
+            states[who] = probe(system, account.username, account.password)
+        except Unreachable as error:
+            return str(error)
+    for who, account in accounts.items():
+        if states[who] == "no device":
+            continue
+        what = "is locked out of code entry" if states[who] == "locked" else \
+            "has MFA set up with a device whose key the harness does not hold"
+        if account.account_holder and not support:
+            return (f"{who} ({account.username}) {what}, and only vendor support resets an account holder, which "
+                    f"this system does not offer: reset her MFA in the product (or give the harness the support "
+                    f"console), then run again")
+        if not account.account_holder:
+            holder = next((a for a in accounts.values() if a.account_holder and a.practice == account.practice),
+                          None) or system.account_holder_of(account.practice)
+            if holder is None:
+                return (f"{who} ({account.username}) {what}, and the profile names no account holder of "
+                        f"{account.practice!r} to reset it: reset it in the product, then run again")
+    return None

@@ -8,14 +8,15 @@ journeys (sign in all the way, set up MFA) live here so each step stays one line
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
 from mfa_conformance.driver import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest
-from mfa_conformance.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.authenticator import AuthenticatorApp
 
-from .baseline import Ledger
+from .baseline import Ledger, phone_on
 
 __all__ = ["Persona", "Cast", "PASSWORD_LENGTH"]
 
@@ -42,6 +43,8 @@ class Persona:
     old_phone: AuthenticatorApp | None = None
     second_phone: AuthenticatorApp | None = None
     screen: EnrollmentScreen | None = None
+    new_phone: Callable[[], AuthenticatorApp] = lambda: None  # type: ignore[assignment,return-value]
+    """Makes another phone on the system's clock (the cast sets it)."""
     enrolled_with: AuthenticatorApp | None = None
     """The phone whose key this scenario enrolled the account with, as far as the harness saw."""
     uncertain: bool = False
@@ -123,7 +126,7 @@ class Persona:
         self.adopted = False
 
     def lose_phone(self) -> None:
-        self.old_phone, self.phone = self.phone, phone_for(self.system)
+        self.old_phone, self.phone = self.phone, self.new_phone()
 
     def sign_out(self) -> None:
         if self.session is not None:
@@ -185,9 +188,13 @@ class Cast:
             if account is None:
                 pytest.skip(f"the system under test lacks the capability '{Capability.SEEDING}' "
                             f"and its profile names no account for {name}")
-        persona = Persona(name=name, account=account, system=self.system, phone=phone_for(self.system))
+        persona = Persona(name=name, account=account, system=self.system, phone=self.new_phone(),
+                          new_phone=self.new_phone)
         self._people[name] = self.spotlight = persona
         return persona
+
+    def new_phone(self) -> AuthenticatorApp:
+        return phone_on(self.system, self.ledger)
 
     def unsettled(self) -> tuple[list[str], list[Persona]]:
         """Practices and personas introduced since the last settling."""
@@ -218,7 +225,8 @@ class Cast:
                 if account is None:
                     raise AssertionError(f"the system names no account holder of {practice!r}")
                 self._off_stage[practice] = Persona(name=f"the account holder of {practice}", account=account,
-                                                    system=self.system, phone=phone_for(self.system))
+                                                    system=self.system, phone=self.new_phone(),
+                                                    new_phone=self.new_phone)
             return self._off_stage[practice]
         raise AssertionError("the scenario names no account holder for this practice")
 

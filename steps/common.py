@@ -12,6 +12,9 @@ from mfa_conformance.driver import Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
 from .baseline import Ledger
+
+TIME_STEP = 30
+"""RFC 6238's default time step, the one every authenticator app honours (SGN-02)."""
 from .cast import Cast, require
 from .starting_state import record
 from .outcome import Outcome
@@ -19,6 +22,7 @@ from .outcome import Outcome
 
 @pytest.fixture
 def cast(request: pytest.FixtureRequest, system: SystemUnderTest, ledger: Ledger) -> Cast:
+    ledger.waited = 0.0
     cast = Cast(system, ledger)
     yield cast
     record(cast, failed=getattr(request.node, "_mfa_failed", False))
@@ -54,17 +58,43 @@ def _(system: SystemUnderTest, hour: int, minute: int, second: int) -> None:
     system.set_time(when if when > now else when + timedelta(days=1))
 
 
+REAL_WAIT_LIMIT = 150
+"""Seconds a scenario may wait on the real clock for time to pass; longer needs clock control."""
+
+
+def _let_pass(system: SystemUnderTest, ledger: Ledger, seconds: float, why: str) -> None:
+    """Move the system's clock, or, without clock control, wait on the real one (briefly only)."""
+    if Capability.CLOCK in system.capabilities:
+        system.advance(seconds)
+    elif seconds <= REAL_WAIT_LIMIT:
+        ledger.wait_real(seconds, why)
+    else:
+        require(system, Capability.CLOCK)
+
+
 @given(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes) pass"))
 @when(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes) pass"))
-def _(system: SystemUnderTest, amount: str, unit: str) -> None:
-    require(system, Capability.CLOCK)
-    system.advance(int(amount) * (60 if unit == "minutes" else 1))
+def _(system: SystemUnderTest, ledger: Ledger, amount: str, unit: str) -> None:
+    seconds = int(amount) * (60 if unit == "minutes" else 1)
+    _let_pass(system, ledger, seconds, f"{amount} {unit} to pass")
 
 
-@given(parsers.parse("{minutes:d} minutes have passed since {name} set up MFA"))
-def _(system: SystemUnderTest, minutes: int) -> None:
-    require(system, Capability.CLOCK)
-    system.advance(minutes * 60)
+@given("a new time step has just begun")
+def _(system: SystemUnderTest, ledger: Ledger) -> None:
+    """The start of a fresh 30-second step, so what follows is not cut by a step's end."""
+    now = system.now()
+    _let_pass(system, ledger, (int(now // TIME_STEP) + 1) * TIME_STEP - now + 0.05, "a fresh time step")
+
+
+@given(parsers.re(rf"(?P<name>\w+)'s last code is more than (?P<count>\d+) time steps old"))
+def _(system: SystemUnderTest, ledger: Ledger, cast: Cast, name: str, count: str) -> None:
+    """Codes of the steps just before now are then neither replays nor already used."""
+    shown = cast[name].phone.last_shown_step()
+    if shown is None:
+        return
+    now = system.now()
+    wanted = (shown + int(count) + 1) * TIME_STEP + 0.05
+    _let_pass(system, ledger, max(0.0, wanted - now), f"{name}'s last code to be {count} time steps old")
 
 
 _REFUSALS = {

@@ -13,7 +13,7 @@ from mfa_conformance.driver import Stage
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused
 
-from .cast import Cast, phone_for
+from .cast import Cast
 from .outcome import Outcome, attempt
 
 PRONOUN = r"(?:her|his|their)"
@@ -70,7 +70,7 @@ def _(cast: Cast, name: str) -> Outcome:
 @given(parsers.parse("{name} has a second phone set up for another account"))
 def _(cast: Cast, name: str) -> None:
     persona = cast[name]
-    persona.second_phone = phone_for(persona.system)
+    persona.second_phone = persona.new_phone()
     persona.second_phone.scan(foreign_qr_code())
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from mfa_conformance.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Capability, Stage
 from mfa_conformance.driver import errors as refused
 
@@ -21,13 +21,36 @@ from .baseline import (
 )
 from .cast import Cast, Persona
 
-__all__ = ["settle", "record", "ledger"]
+__all__ = ["settle", "record", "ledger", "WAITED_PROPERTY"]
+
+
+WAITED_PROPERTY = "mfa_waited"
+_ledgers: list[Ledger] = []
 
 
 @pytest.fixture(scope="session")
-def ledger() -> Ledger:
+def ledger(pytestconfig: pytest.Config) -> Ledger:
     """What the harness knows of each account, for the whole run of this worker."""
-    return Ledger()
+    made = Ledger()
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and not hasattr(pytestconfig, "workerinput"):
+        def announce(text: str) -> None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(f"      … {text}", cyan=True)
+
+        made.announce = announce
+    _ledgers.append(made)
+    return made
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Tell the console and the reports how long the scenario waited on the real clock."""
+    report = yield
+    if report.when == "call" and _ledgers and _ledgers[-1].waited >= 1:
+        report.user_properties.append((WAITED_PROPERTY, round(_ledgers[-1].waited)))
+    return report
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, feature, scenario, step, step_func) -> None:
@@ -76,7 +99,7 @@ def settle(cast: Cast, enrolled: set[str]) -> None:
             persona.phone, persona.enrolled_with, persona.adopted = standing.phone, standing.phone, True
             persona.device_name = standing.device_name
         else:
-            persona.phone = phone_for(system)
+            persona.phone = cast.new_phone()
     for persona in people:
         persona.sign_out()
 

@@ -8,7 +8,8 @@ from mfa_conformance.driver.provisioned import ProvisionedSystem
 
 from .mutants import NoLockout, ResetKeepsTheDevice, SecondDeviceAllowed
 
-__all__ = ["no_lockout", "reset_keeps_the_device", "second_device_allowed"]
+__all__ = ["no_lockout", "reset_keeps_the_device", "second_device_allowed", "holder_enrolled_elsewhere",
+           "user_enrolled_elsewhere"]
 
 
 def no_lockout() -> ProvisionedSystem:
@@ -21,3 +22,33 @@ def reset_keeps_the_device() -> ProvisionedSystem:
 
 def second_device_allowed() -> ProvisionedSystem:
     return ProvisionedSystem(make=SecondDeviceAllowed)
+
+
+def holder_enrolled_elsewhere() -> ProvisionedSystem:
+    """Dana set up MFA on a phone the harness never saw, and there is no support console."""
+    from mfa_conformance.authenticator import AuthenticatorApp
+
+    system = ProvisionedSystem(support_console=False)
+    dana = system.persona("Dana", practice=system.profile_practice("Riverside Clinic", mfa_available=True))
+    assert dana is not None
+    phone = AuthenticatorApp(now=system.now, wait_until=lambda when: system.advance(when - system.now()))
+    session = system.sign_in(dana.username, dana.password)
+    phone.scan(session.open_mfa_configuration(None).qr_png)
+    session.save_device(phone.current_code(), "a phone nobody here holds")
+    session.sign_out()
+    return system
+
+
+def user_enrolled_elsewhere() -> ProvisionedSystem:
+    """Erin set up MFA on a phone the harness never saw; her account holder can reset it."""
+    from mfa_conformance.authenticator import AuthenticatorApp
+
+    system = ProvisionedSystem(support_console=False)
+    erin = system.persona("Erin", practice=system.profile_practice("Riverside Clinic", mfa_available=True))
+    assert erin is not None
+    phone = AuthenticatorApp(now=system.now, wait_until=lambda when: system.advance(when - system.now()))
+    session = system.sign_in(erin.username, erin.password)
+    phone.scan(session.open_mfa_configuration(None).qr_png)
+    session.save_device(phone.current_code(), "a phone nobody here holds")
+    session.sign_out()
+    return system

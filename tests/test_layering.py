@@ -85,6 +85,7 @@ LAYERS = {
     f"{PACKAGE}.report": 3,
     f"{PACKAGE}.evidence": 3,
     f"{PACKAGE}.suite": 3,
+    f"{PACKAGE}.preflight": 3,
     f"{PACKAGE}.cli": 4,
     f"{PACKAGE}.__main__": 4,
 }

@@ -55,3 +55,20 @@ def test_a_broken_build_still_fails_without_seeding(tmp_path: Path, variant: str
     done = _run(tmp_path, f"tests.provisioned_mutants:{variant}")
     assert done.returncode == 1, done.stdout[-3000:]
     assert _counts(done.stdout).get("failed", 0) >= 1
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "two workers"])
+def test_an_account_the_harness_cannot_work_from_stops_the_run_before_any_scenario(tmp_path: Path,
+                                                                                   workers: list[str]) -> None:
+    done = _run(tmp_path, "tests.provisioned_mutants:holder_enrolled_elsewhere", *workers)
+    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
+    lines = [line for line in done.stderr.splitlines() if "before any scenario" in line]
+    assert len(lines) == 1 and "dana@riverside" in lines[0] and "support" in lines[0], done.stderr[-2000:]
+    assert "Traceback" not in done.stdout + done.stderr and "INTERNALERROR" not in done.stdout + done.stderr
+    assert " passed" not in done.stdout
+
+
+def test_a_user_enrolled_with_a_device_the_harness_lacks_is_reset_by_her_account_holder(tmp_path: Path) -> None:
+    done = _run(tmp_path, "tests.provisioned_mutants:user_enrolled_elsewhere")
+    counts = _counts(done.stdout)
+    assert done.returncode == 0 and counts.get("failed", 0) == 0 and counts["passed"] > 0, done.stdout[-3000:]

@@ -245,7 +245,8 @@ class BrowserSystem(SystemUnderTest):
     # Personas from the profile's cast (one per parallel worker), for systems without seeding
     @property
     def cast(self) -> CastEntry:
-        return self.profile.casts[self.prepared.settings.cast]
+        casts = self.profile.casts  # with seeding, the cast only names who a profile maps, if anyone
+        return casts[min(self.prepared.settings.cast, len(casts) - 1)]
 
     def _account(self, entry: PersonaEntry | None) -> Account | None:
         if entry is None:

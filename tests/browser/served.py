@@ -31,8 +31,10 @@ def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None)
 
 class ServedApp:
     def __init__(self, db: Path, *, test_hooks: bool = True, labels: Path | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, variant: str | None = None) -> None:
         self.db = db
+        self.launcher = ["-m", "tests.browser.serve_variant", variant] if variant else ["-m", "mfa_conformance.cli"]
+        """How the server starts: the real command, or over a broken simulator (serve_variant.py)."""
         self.env = env or {}
         self.options = ["--test-hooks"] if test_hooks else []
         if labels is not None:
@@ -44,7 +46,7 @@ class ServedApp:
 
     def start(self) -> ServedApp:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mfa_conformance.cli", "serve", "--port", str(self.port), "--db", str(self.db), *self.options],
+            [sys.executable, *self.launcher, "serve", "--port", str(self.port), "--db", str(self.db), *self.options],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**clean_environment(), **self.env})
         first: list[str] = []
         reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]

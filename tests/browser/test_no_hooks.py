@@ -1,0 +1,65 @@
+"""A deployed product without test hooks: pre-provisioned accounts, the real clock,
+vendor support behind a password (docs/browser.md). The reference app served so
+passes what it is asked, and broken builds served the same way still fail."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .served import REPO, ServedApp, run_cli
+
+pytestmark = pytest.mark.browser
+
+PROFILE = REPO / "profiles" / "staging.toml"
+# (variant, the scenario that must catch it)
+CAUGHT_BY = [
+    ("no_lockout", "Five wrong codes in a row lock Erin's code entry"),
+    ("reset_keeps_the_device", "Codes from the old device stop working after a reset"),
+]
+
+
+def _staging(tmp_path: Path, variant: str | None) -> tuple[ServedApp, dict[str, str]]:
+    """Provision the staging profile's accounts through the hooks once, then serve the same database without them."""
+    env = {"MFA_STAGING_PASSWORD": secrets.token_urlsafe(18), "MFA_SUPPORT_PASSWORD": secrets.token_urlsafe(18)}
+    app = ServedApp(tmp_path / "staging.sqlite3", env=env, variant=variant).start()
+    try:
+        done = subprocess.run([sys.executable, str(REPO / "scripts" / "provision_staging.py"), "--base-url", app.url,
+                               "--profile", str(PROFILE)], cwd=REPO, capture_output=True, text=True, timeout=120,
+                              env={**env, "PATH": "/usr/bin:/bin"})
+        assert done.returncode == 0, done.stderr
+    finally:
+        app.stop()
+    app.options = []
+    return app.start(), env
+
+
+def _check(app: ServedApp, env: dict[str, str], tmp_path: Path, scenario: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("run", "--sut", "browser", "--base-url", app.url, "--profile", str(PROFILE), "--scenario", scenario,
+                   "--report-dir", str(tmp_path / "reports"), env=env, timeout=600)
+
+
+@pytest.mark.parametrize(("variant", "scenario"), CAUGHT_BY, ids=[v for v, _ in CAUGHT_BY])
+def test_a_broken_build_served_without_hooks_fails(tmp_path: Path, variant: str, scenario: str) -> None:
+    app, env = _staging(tmp_path, variant)
+    try:
+        done = _check(app, env, tmp_path, scenario)
+    finally:
+        app.stop()
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "1 failed" in done.stdout
+
+
+def test_the_reference_app_served_without_hooks_passes_the_same_scenarios(tmp_path: Path) -> None:
+    app, env = _staging(tmp_path, None)
+    try:
+        for _, scenario in CAUGHT_BY:
+            done = _check(app, env, tmp_path, scenario)
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+            assert "1 passed" in done.stdout
+    finally:
+        app.stop()
