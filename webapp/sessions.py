@@ -2,18 +2,19 @@
 
 Views ask `session_token()` for the simulator token to act with. A cookie
 whose session is past its idle or absolute lifetime (ServerConfig) gives the
-empty token, which the domain refuses as an ended session, and the response
-clears the cookie. The check runs once per request carrying a session cookie,
+empty token, which the domain refuses as an ended session (on the server the
+session is gone; the browser may keep its dead cookie, so every form it still
+shows answers "Your session has ended" alike). The check runs once per request carrying a session cookie,
 before the view, so it never waits on the view's own transaction; a request
 without the cookie costs no database work.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, g, request
 
 from .context import extension
-from .security import SESSION_COOKIE, clear_session
+from .security import SESSION_COOKIE
 
 __all__ = ["session_token", "install"]
 
@@ -27,15 +28,7 @@ def _check() -> None:
     sent = request.cookies.get(SESSION_COOKIE, "")
     if sent and request.endpoint not in (None, "static") and request.blueprint != "test_hooks":
         g.live_session = sent if extension().store.session_alive(sent) else ""
-        g.drop_session_cookie = not g.live_session
-
-
-def _finish(response: Response) -> Response:
-    if g.get("drop_session_cookie") and "session_cookie" not in g:
-        clear_session(response)
-    return response
 
 
 def install(app: Flask) -> None:
     app.before_request(_check)
-    app.after_request(_finish)

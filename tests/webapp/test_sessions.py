@@ -32,7 +32,6 @@ def test_an_idle_session_ends_after_the_idle_lifetime_and_not_before(make_app):
     served.clock.advance(30 * 60 + 1)
     ended = dana.get("/home")
     assert (ended.status_code, alert(ended.data)) == (401, ENDED)
-    assert dana.cookie(SESSION_COOKIE) is None  # the browser's cookie is cleared too
     served.clock.advance(-31 * 60)  # the session is gone on the server, not merely refused at that moment
     assert dana.get("/home").status_code == 401
 
