@@ -132,3 +132,22 @@ def test_the_served_app_locks_after_ten_wrong_passwords(tmp_path):
         assert statuses == [403] * 10 + [429] * 20
         right = client.post("/sign-in", {"username": username, "password": password, "csrf_token": token})
         assert right.status == 429 and "mfa_session" not in client.cookies
+
+
+def test_an_account_with_locked_code_entry_answers_every_password_alike(make_app):
+    from .conftest import enroll
+
+    served = make_app()
+    served.seed("Riverside", ("erin", "erin-password", False))
+    erin = served.browser()
+    erin.hook("/clock", {"set": 1_800_000_000.0})
+    erin.sign_in("erin", "erin-password")
+    enroll(erin, at=1_800_000_000.0)
+    erin.post("/sign-out", {})
+    erin.sign_in("erin", "erin-password")
+    statuses = [erin.post("/sign-in/code", {"code": "000000"}).status_code for _ in range(5)]
+    assert statuses[-1] == 423  # code entry is locked
+    mallory = served.browser()
+    right, wrong = mallory.sign_in("erin", "erin-password"), mallory.sign_in("erin", "not-her-password")
+    assert right.status_code == 423 and "Too many wrong codes" in alert(right.data)
+    assert _answer(right) == _answer(wrong)

@@ -8,6 +8,12 @@ starts a new session (ending the one the browser held, if any), and the
 accepted code renews its token, so a token seen before sign-in finished never
 becomes a signed-in session. Password guesses are limited per username
 (`guesses`), counted in the same transaction as the sign-in.
+
+An account whose code entry is locked (five wrong codes) refuses every
+password alike, as locked, without looking at it: were the right password
+answered "locked" and a wrong one "wrong", a guesser would learn the password
+of a locked account, good for the moment after its reset. Each such try counts
+as a guess.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from mfa_conformance.simulator import Stage
-from mfa_conformance.simulator.errors import MfaError, SessionEnded, WrongCredentials
+from mfa_conformance.simulator.errors import MfaError, MfaLocked, SessionEnded, WrongCredentials
 
 from ..context import clock_lane, client_address, domain, extension, labels, message_page
 from ..guesses import Door, user_door
@@ -65,6 +71,10 @@ def sign_in_submit():
                     config.wall_clock())
         if door.locked():
             return _password_locked()
+        account = sim.support_find_user(username)  # a read of the account's MFA status, nothing more
+        if account is not None and account.locked:
+            door.wrong()
+            raise MfaLocked()
         try:
             token, stage = sim.sign_in(username, password, address=client_address())
         except WrongCredentials:
