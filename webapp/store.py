@@ -191,7 +191,8 @@ class Store:
         self.wall_clock = clock
         """The server's own time: session lifetimes, never a test lane."""
         self.lifetimes = lifetimes
-        _private_file(path)
+        if not path.exists():
+            _private_file(path)  # created 0600 before SQLite opens it, so it is never readable by others
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -203,7 +204,7 @@ class Store:
             self.signing_key = bytes.fromhex(
                 db.execute("SELECT value FROM settings WHERE key='signing_key'").fetchone()[0])
         db.close()
-        for suffix in ("-wal", "-shm"):  # files an older version left readable
+        for suffix in ("", "-wal", "-shm"):  # now known to be ours: narrow what an older version left readable
             _private_file(Path(f"{path}{suffix}"), create=False)
 
     def _connect(self) -> sqlite3.Connection:

@@ -75,7 +75,10 @@ def test_a_db_in_a_folder_that_is_not_writable(tmp_path):
 def test_a_db_that_is_not_a_database_is_a_bad_input_file(tmp_path):
     db = tmp_path / "notes.sqlite3"
     db.write_text("not a database, " * 100)
+    db.chmod(0o644)
     _refused(_serve("--port", "0", "--db", str(db)), 4, f"--db {db}")
+    assert db.read_text() == "not a database, " * 100 and db.stat().st_mode & 0o777 == 0o644  # left as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite3"]
 
 
 def test_a_labels_file_that_is_not_utf8(db, tmp_path):
