@@ -7,6 +7,7 @@ from .base import WRONG_CODE_LIMIT
 from .clock import Clock, system_clock
 from .enforcement import Enforcement
 from .enrollment import Enrollment
+from .renewal import SessionRenewal
 from .safelist import SafelistSettings
 from .signing_in import SigningIn
 from .state import State
@@ -15,7 +16,7 @@ from .support import Support
 __all__ = ["Simulator"]
 
 
-class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, Support):
+class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, Support, SessionRenewal):
     """Every documented action, as methods taking a session token.
 
     Each method either completes or raises an `MfaError` having changed nothing.

@@ -15,8 +15,9 @@ from werkzeug.exceptions import HTTPException
 
 from mfa_conformance.simulator import errors as refusals
 
-from . import security
+from . import security, sessions
 from .context import REFUSAL_STATUS, Extension, ServerConfig, extension, message_page
+from .session_times import Lifetimes
 from .store import Store
 from .views import admin, enrollment, signing_in, support, test_hooks
 
@@ -42,10 +43,13 @@ def _unexpected(error: Exception) -> tuple[str, int]:
 def create_app(config: ServerConfig) -> Flask:
     app = Flask(__name__)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600  # the stylesheet is cached; pages are not (no-store)
-    app.extensions["mfa"] = Extension(config=config, store=Store(config.db_path))
+    lifetimes = Lifetimes(idle=config.session_idle_seconds, absolute=config.session_absolute_seconds)
+    store = Store(config.db_path, clock=config.wall_clock, lifetimes=lifetimes)
+    app.extensions["mfa"] = Extension(config=config, store=store)
     app.jinja_env.globals["L"] = config.labels
     app.jinja_env.autoescape = True
     security.install(app)
+    sessions.install(app)
     app.register_error_handler(refusals.MfaError, _refused)
     app.register_error_handler(security.CsrfRefused, lambda e: message_page(config.labels.form_expired, 403))
     app.register_error_handler(HTTPException, _http_error)

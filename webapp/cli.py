@@ -2,72 +2,178 @@
 
 Loopback by default. State lives in one SQLite file (`--db`), so a restart
 keeps every practice, user and enrollment. `--test-hooks` adds seeding, clock
-and client-address hooks and opens the support console; never use it for a
-server anyone else can reach. `MFA_SUPPORT_PASSWORD` in the environment opens
-the support console behind that password.
+and client-address hooks and opens the support console, for loopback clients
+and only on a loopback listener. `MFA_SUPPORT_PASSWORD` in the environment
+opens the support console behind that password; `--accounts FILE` provisions
+practices and accounts at start, as a staging deployment has them.
+
+Every argument is checked before anything starts: a bad one is one line naming
+it, exit 2 (a wrong option value) or 4 (an input file that cannot be used),
+and no database is created and no port opened.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
+import socket
 import sys
+import tempfile
 from pathlib import Path
+from typing import NoReturn
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "USAGE", "BAD_INPUT"]
 
 DEFAULT_DB = Path("mfa-reference.sqlite3")
+PROG = "mfa-conformance serve"
+USAGE, BAD_INPUT = 2, 4
+MAX_THREADS = 256
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, not argparse's usage block
+        print(f"{PROG}: {message}", file=sys.stderr)
+        raise SystemExit(USAGE)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is out of range: a port is 0 to 65535 (0 picks a free one)")
+    return port
+
+
+def _threads(text: str) -> int:
+    try:
+        threads = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= threads <= MAX_THREADS:
+        raise argparse.ArgumentTypeError(f"{text} is out of range: 1 to {MAX_THREADS} worker threads")
+    return threads
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mfa-conformance serve", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
+    parser.add_argument("--port", type=_port, default=8765, help="port (default: 8765; 0 picks a free one)")
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"SQLite file for the state (default: {DEFAULT_DB})")
     parser.add_argument("--test-hooks", action="store_true",
-                        help="offer seeding, clock and client-address hooks under /_test (404 without this flag)")
+                        help="offer seeding, clock and client-address hooks under /_test to loopback clients "
+                             "(404 without this flag; refused with a host others can reach)")
     parser.add_argument("--labels", type=Path, help="TOML file renaming screen labels ([labels], [messages])")
+    parser.add_argument("--accounts", type=Path, metavar="FILE",
+                        help="TOML file of practices and accounts to provision at start ([[practice]], "
+                             "[[practice.user]]); existing ones are kept as they are")
     parser.add_argument("--insecure-cookies", action="store_true",
                         help="drop the Secure flag from cookies (only for plain HTTP on a non-loopback host)")
-    parser.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    parser.add_argument("--threads", type=_threads, default=8, help=f"worker threads, 1 to {MAX_THREADS} (default: 8)")
     return parser
+
+
+class BadArgument(Exception):
+    def __init__(self, message: str, code: int = USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _addresses(host: str) -> list[str]:
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        reason = error.strerror if isinstance(error, socket.gaierror) else str(error)
+        raise BadArgument(f"--host {host}: not an address or a name that resolves ({reason})") from None
+    return sorted({str(info[4][0]) for info in found})
+
+
+def _check_host(host: str, test_hooks: bool) -> None:
+    addresses = _addresses(host)
+    reachable = [a for a in addresses if not ipaddress.ip_address(a.split("%")[0]).is_loopback]
+    if test_hooks and reachable:
+        raise BadArgument(f"--test-hooks: refused with --host {host} ({reachable[0]} is not a loopback address): "
+                          "the hooks let whoever reaches the port seed accounts, move the clock and reset MFA")
+
+
+def _check_db(db: Path) -> None:
+    folder = db.parent if str(db.parent) else Path(".")
+    if db.is_dir():
+        raise BadArgument(f"--db {db}: is a folder; give a file in it")
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise BadArgument(f"--db {db}: folder {folder} {what}")
+    try:  # the folder must take new files: SQLite adds its -wal and -shm beside the database
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise BadArgument(f"--db {db}: folder {folder} is not writable ({error.strerror or error})") from None
+    if db.exists() and not os.access(db, os.R_OK | os.W_OK):
+        raise BadArgument(f"--db {db}: cannot be read and written")
 
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    from .context import REFUSAL_NAMES
+    from .labels import Labels, LabelsError, load_labels
+    from .provisioning import AccountsError, load_accounts
+
+    def fail(message: str, code: int) -> int:
+        print(f"{PROG}: {message}", file=sys.stderr)
+        return code
+
+    try:
+        _check_host(args.host, args.test_hooks)
+        labels = load_labels(args.labels, REFUSAL_NAMES) if args.labels else Labels()
+        accounts = load_accounts(args.accounts) if args.accounts else None
+        _check_db(args.db)
+    except BadArgument as error:
+        return fail(str(error), error.code)
+    except (LabelsError, AccountsError) as error:
+        return fail(str(error), BAD_INPUT)
+    return _serve(args, labels, accounts, fail)
+
+
+def _serve(args: argparse.Namespace, labels, accounts, fail) -> int:
+    """Open the port, then the database, then serve; each failure is one line and closes what was opened."""
     from waitress.server import create_server
 
     from .app import create_app
-    from .context import REFUSAL_NAMES, ServerConfig
-    from .labels import Labels, LabelsError, load_labels
+    from .context import ServerConfig
+    from .provisioning import provision
 
-    def fail(message: str) -> int:
-        print(f"mfa-conformance serve: {message}", file=sys.stderr)
-        return 2
+    app_holder = []
+
+    def application(environ, start_response):  # the port opens before the database is touched
+        return app_holder[0](environ, start_response)
 
     try:
-        labels = load_labels(args.labels, REFUSAL_NAMES) if args.labels else Labels()
-    except LabelsError as error:
-        return fail(str(error))
-    if args.db.parent and not args.db.parent.is_dir():
-        return fail(f"--db {args.db}: folder {args.db.parent} does not exist")
-    config = ServerConfig(db_path=args.db, test_hooks=args.test_hooks, labels=labels,
-                          secure_cookies=not args.insecure_cookies,
-                          support_password=os.environ.get("MFA_SUPPORT_PASSWORD") or None)
+        server = create_server(application, host=args.host, port=args.port, threads=args.threads,
+                               ident="mfa-reference")
+    except (OSError, ValueError) as error:
+        return fail(f"cannot listen on {args.host}:{args.port} ({getattr(error, 'strerror', None) or error})", USAGE)
     try:
-        app = create_app(config)
-    except Exception as error:  # an unreadable or foreign database file
-        return fail(f"--db {args.db}: {error}")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="mfa-reference")
-    except OSError as error:
-        return fail(f"cannot listen on {args.host}:{args.port} ({error.strerror or error})")
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    hooks = " with test hooks" if args.test_hooks else ""
-    print(f"mfa-conformance serve: http://{host}:{server.effective_port}/{hooks} (state in {args.db})", flush=True)
-    try:
+        config = ServerConfig(db_path=args.db, test_hooks=args.test_hooks, labels=labels,
+                              secure_cookies=not args.insecure_cookies,
+                              support_password=os.environ.get("MFA_SUPPORT_PASSWORD") or None)
+        try:
+            app = create_app(config)
+        except Exception as error:  # an unreadable or foreign database file
+            return fail(f"--db {args.db}: cannot be used as the state ({error})", BAD_INPUT)
+        provisioned = ""
+        if accounts is not None:
+            created, kept = provision(app.extensions["mfa"].store, accounts)
+            provisioned = f"; --accounts: {created} created, {kept} kept"
+        app_holder.append(app)
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        hooks = " with test hooks" if args.test_hooks else ""
+        support = ", support console behind MFA_SUPPORT_PASSWORD" if config.support_password else ""
+        print(f"{PROG}: http://{host}:{server.effective_port}/{hooks} (state in {args.db}{provisioned}{support})",
+              flush=True)
         server.run()
     except KeyboardInterrupt:
         pass

@@ -7,7 +7,9 @@ so the package has no import cycle.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ipaddress
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,7 @@ from .labels import Labels
 from .store import Store
 
 __all__ = ["ServerConfig", "Extension", "extension", "domain", "labels", "message_page", "client_address",
-           "clock_lane", "REFUSAL_STATUS", "REFUSAL_NAMES", "CLOCK_HEADER", "ADDRESS_HEADER"]
+           "clock_lane", "loopback_client", "hooks_honoured", "REFUSAL_STATUS", "REFUSAL_NAMES", "CLOCK_HEADER", "ADDRESS_HEADER"]
 
 CLOCK_HEADER = "X-MFA-Test-Clock"
 """With test hooks, names the clock lane a request runs on (one per scenario)."""
@@ -51,12 +53,39 @@ REFUSAL_NAMES = frozenset(cls.__name__ for cls in REFUSAL_STATUS)
 
 @dataclass(frozen=True)
 class ServerConfig:
+    """How one server runs. The limits are the threat model's (docs/browser.md,
+    "Threat model and limits"); each runs on `wall_clock`, the server's own time,
+    never on a test clock lane, so no test hook can lift a lock or end a session."""
+
     db_path: Path
     test_hooks: bool = False
     labels: Labels = field(default_factory=Labels)
     secure_cookies: bool = True
     support_password: str | None = None
-    """Opens the support console to whoever knows it; with test hooks the console needs none."""
+    """Opens the support console to whoever knows it; with test hooks and no
+    password the console is open to loopback clients only."""
+    password_guess_limit: int = 10
+    """Consecutive wrong passwords for one username before its password sign-in locks."""
+    password_lockout_seconds: float = 15 * 60
+    session_idle_seconds: float = 30 * 60
+    """A session unused this long has ended."""
+    session_absolute_seconds: float = 12 * 60 * 60
+    """A session this old (from the last step of signing in) has ended, used or not."""
+    support_guess_limit: int = 5
+    """Consecutive wrong support passwords before the console's sign-in locks, for everyone."""
+    support_lockout_seconds: float = 15 * 60
+    support_session_seconds: float = 30 * 60
+    """How long an opened support console stays open."""
+    wall_clock: Callable[[], float] = time.time
+
+    def __post_init__(self) -> None:
+        for name in ("password_guess_limit", "support_guess_limit"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        for name in ("password_lockout_seconds", "session_idle_seconds", "session_absolute_seconds",
+                     "support_lockout_seconds", "support_session_seconds"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be more than 0")
 
     def __repr__(self) -> str:  # the support password stays out of logs
         return f"ServerConfig(db_path={str(self.db_path)!r}, test_hooks={self.test_hooks})"
@@ -76,14 +105,36 @@ def labels() -> Labels:
     return extension().config.labels
 
 
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+"""A request carrying one of these came through a proxy, from somewhere else."""
+
+
+def loopback_client() -> bool:
+    """The request came from this machine, directly: its TCP peer is a loopback
+    address and it did not pass through a proxy (a proxy on this machine would
+    make every client on the internet look local)."""
+    try:
+        peer = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    mapped = getattr(peer, "ipv4_mapped", None)
+    local = peer.is_loopback or (mapped is not None and mapped.is_loopback)
+    return local and not any(name in request.headers for name in PROXY_HEADERS)
+
+
+def hooks_honoured() -> bool:
+    """Test hooks (and their headers) count only with --test-hooks, for a loopback client."""
+    return extension().config.test_hooks and loopback_client()
+
+
 def client_address() -> str:
-    if extension().config.test_hooks and request.headers.get(ADDRESS_HEADER):
+    if request.headers.get(ADDRESS_HEADER) and hooks_honoured():
         return request.headers[ADDRESS_HEADER].strip()
     return request.remote_addr or "127.0.0.1"
 
 
 def clock_lane() -> str:
-    return request.headers.get(CLOCK_HEADER, "") if extension().config.test_hooks else ""
+    return request.headers.get(CLOCK_HEADER, "") if hooks_honoured() else ""
 
 
 @contextmanager

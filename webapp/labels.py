@@ -30,6 +30,7 @@ DEFAULT_LABELS: Mapping[str, str] = MappingProxyType({
     "username": "Username",
     "password": "Password",
     "sign_in": "Sign in",
+    "password_locked": "Too many wrong passwords for this username: password sign-in is locked for {minutes} minutes.",
     "code_prompt_heading": "Enter your one-time code",
     "code_prompt_hint": "Open your authenticator app and enter the code it shows for this account.",
     "one_time_code": "One-time code",
@@ -83,6 +84,9 @@ DEFAULT_LABELS: Mapping[str, str] = MappingProxyType({
     "support_heading": "Support console",
     "support_password": "Support password",
     "support_sign_in": "Open console",
+    "support_wrong_password": "Wrong support password.",
+    "support_locked": "Too many wrong support passwords: the console's sign-in is locked for {minutes} minutes.",
+    "support_closed": "Open the support console first.",
     # Message pages.
     "message_heading": "We could not do that",
     "continue": "Continue",
@@ -126,9 +130,11 @@ class Labels:
 def load_labels(path: Path, refusal_names: frozenset[str]) -> Labels:
     """Defaults overridden by a TOML file with a [labels] and an optional [messages] table."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as error:
         raise LabelsError(f"--labels {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise LabelsError(f"--labels {path}: not UTF-8 text (byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
         raise LabelsError(f"--labels {path}: not valid TOML ({error})") from None
     unknown_tables = set(data) - {"labels", "messages"}

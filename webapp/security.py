@@ -2,9 +2,15 @@
 
 Sessions ride on the simulator's session token in a Secure, HttpOnly,
 SameSite=Lax cookie. Every form carries a CSRF token: an HMAC, under the
-server's signing key, of a random per-browser cookie (the signed double-submit
-pattern), so a page on another site can neither read nor forge it. Test-hook
-requests are JSON and need no token: a cross-site form cannot send JSON.
+server's signing key, of a random per-browser cookie and of the session the
+form was shown in (the signed double-submit pattern, bound to the session), so
+a page on another site can neither read nor forge it, and a token seen in one
+session is worth nothing in the next. Test-hook requests are JSON and need no
+token: a cross-site form cannot send JSON.
+
+Routes that exist only for tests (the hooks, and the support console when it
+has no password) answer 404 to anyone but a loopback client, before anything
+else looks at the request.
 """
 
 from __future__ import annotations
@@ -13,9 +19,11 @@ import hashlib
 import hmac
 import secrets
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, abort, current_app, g, request
 
-__all__ = ["SESSION_COOKIE", "CSRF_COOKIE", "CSRF_FIELD", "install", "session_token", "csrf_token",
+from .context import hooks_honoured
+
+__all__ = ["SESSION_COOKIE", "CSRF_COOKIE", "CSRF_FIELD", "install", "session_cookie", "csrf_token",
            "set_session", "clear_session", "CsrfRefused", "sign", "cookie_flags", "SUPPORT_COOKIE"]
 
 SESSION_COOKIE = "mfa_session"
@@ -33,12 +41,13 @@ class CsrfRefused(Exception):
 
 def sign(value: str) -> str:
     key = current_app.extensions["mfa"].store.signing_key
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, value.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
 
 
-def session_token() -> str:
-    """The simulator session token from the cookie; empty (an ended session) when there is none."""
-    return request.cookies.get(SESSION_COOKIE, "")
+def session_cookie() -> str:
+    """The session token the browser holds after this response: the cookie it
+    sent, or the one this response sets or clears. CSRF tokens are bound to it."""
+    return g.get("session_cookie", request.cookies.get(SESSION_COOKIE, ""))
 
 
 def _browser_nonce() -> str:
@@ -47,21 +56,35 @@ def _browser_nonce() -> str:
     return g.csrf_nonce
 
 
+def _csrf_for(nonce: str, session: str) -> str:
+    return sign(f"csrf:{nonce}:{session}")
+
+
 def csrf_token() -> str:
-    return sign("csrf:" + _browser_nonce())
+    return _csrf_for(_browser_nonce(), session_cookie())
 
 
 def set_session(response: Response, token: str) -> None:
+    g.session_cookie = token
     response.set_cookie(SESSION_COOKIE, token, **cookie_flags())
 
 
 def clear_session(response: Response) -> None:
+    g.session_cookie = ""
     response.delete_cookie(SESSION_COOKIE, **cookie_flags())
 
 
 def cookie_flags() -> dict:
     return {"httponly": True, "secure": current_app.extensions["mfa"].config.secure_cookies,
             "samesite": "Lax", "path": "/"}
+
+
+def _hide_test_routes() -> None:
+    if request.blueprint == "test_hooks" and not hooks_honoured():
+        abort(404)
+    if request.blueprint == "support" and current_app.extensions["mfa"].config.support_password is None \
+            and not hooks_honoured():
+        abort(404)
 
 
 def _check_csrf() -> None:
@@ -73,7 +96,9 @@ def _check_csrf() -> None:
         return
     nonce = request.cookies.get(CSRF_COOKIE)
     sent = request.form.get(CSRF_FIELD, "")
-    if not nonce or not hmac.compare_digest(sent, sign("csrf:" + nonce)):
+    # Bytes, not text: compare_digest refuses non-ASCII text (a TypeError, once a 500 for anyone).
+    if not nonce or not hmac.compare_digest(sent.encode("utf-8", "replace"),
+                                            _csrf_for(nonce, session_cookie()).encode()):
         raise CsrfRefused()
 
 
@@ -89,6 +114,7 @@ def _finish(response: Response) -> Response:
 
 
 def install(app: Flask) -> None:
+    app.before_request(_hide_test_routes)
     app.before_request(_check_csrf)
     app.after_request(_finish)
     app.jinja_env.globals["csrf_token"] = csrf_token

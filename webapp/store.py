@@ -9,14 +9,22 @@ I/O: the (de)serialisation lives here.
 
 Each practice, user and session is one row holding its dataclass as JSON,
 read only when the domain asks for it (`LazyTable`); test clocks ("lanes")
-and the server's signing key have tables of their own.
+and the server's signing key have tables of their own, and so have the web
+app's own records: when sessions began and were used (`session_times`),
+guesses at passwords (`guesses`), support console sessions (`support_sessions`).
+
+The file holds every TOTP key, session token and the signing key, so it is
+created readable and writable by its owner only (0600), and SQLite gives its
+-wal and -shm files the same mode.
 """
 
 from __future__ import annotations
 
-import json
+import math
+import os
 import secrets
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,67 +34,25 @@ from typing import Any
 
 from mfa_conformance.simulator import Simulator, State
 from mfa_conformance.simulator.errors import MfaError
-from mfa_conformance.simulator.state import Device, Practice, Session, Stage, User
 
-__all__ = ["Store", "LaneClock", "LazyTable", "CODECS"]
+from . import guesses, session_times, support_access
+from .rows import CODECS
+from .session_times import Lifetimes
 
-SCHEMA_VERSION = 1
-SCHEMA = """
+__all__ = ["Store", "LaneClock", "LazyTable", "CODECS", "MAX_TIME", "valid_time"]
+
+SCHEMA_VERSION = 2
+"""2 added the web app's own tables; a version-1 file is upgraded in place (its
+open sessions have no times, so they end: everyone signs in again)."""
+MAX_TIME = 253402300799.0
+"""The last second of the year 9999: the latest moment a test clock may show."""
+SCHEMA = session_times.SCHEMA + guesses.SCHEMA + support_access.SCHEMA + """
 CREATE TABLE IF NOT EXISTS practices (name TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS clocks (lane TEXT PRIMARY KEY, frozen REAL, offset REAL NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-
-
-def _dump(data: dict) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
-
-
-def encode_practice(p: Practice) -> str:
-    return _dump({"name": p.name, "mfa_available": p.mfa_available, "enforced": p.enforced,
-                  "safelist": list(p.safelist)})
-
-
-def decode_practice(text: str) -> Practice:
-    d = json.loads(text)
-    return Practice(name=d["name"], mfa_available=d["mfa_available"], enforced=d["enforced"],
-                    safelist=tuple(d["safelist"]))
-
-
-def encode_user(u: User) -> str:
-    device = u.device and {"name": u.device.name, "secret": u.device.secret, "last_step": u.device.last_step}
-    return _dump({"username": u.username, "practice": u.practice, "password_salt": u.password_salt.hex(),
-                  "password_hash": u.password_hash.hex(), "account_holder": u.account_holder, "device": device,
-                  "wrong_codes": u.wrong_codes})
-
-
-def decode_user(text: str) -> User:
-    d = json.loads(text)
-    device = d["device"] and Device(name=d["device"]["name"], secret=d["device"]["secret"],
-                                    last_step=d["device"]["last_step"])
-    return User(username=d["username"], practice=d["practice"], password_salt=bytes.fromhex(d["password_salt"]),
-                password_hash=bytes.fromhex(d["password_hash"]), account_holder=d["account_holder"],
-                device=device, wrong_codes=d["wrong_codes"])
-
-
-def encode_session(s: Session) -> str:
-    return _dump({"token": s.token, "username": s.username, "stage": s.stage.value,
-                  "pending_secret": s.pending_secret})
-
-
-def decode_session(text: str) -> Session:
-    d = json.loads(text)
-    return Session(token=d["token"], username=d["username"], stage=Stage(d["stage"]),
-                   pending_secret=d["pending_secret"])
-
-
-CODECS: dict[str, tuple[str, Callable[[Any], str], Callable[[str], Any]]] = {
-    "practices": ("name", encode_practice, decode_practice),
-    "users": ("username", encode_user, decode_user),
-    "sessions": ("token", encode_session, decode_session),
-}
 
 
 class LazyTable(dict):
@@ -181,6 +147,13 @@ class LazyTable(dict):
         self._db.executemany(f"DELETE FROM {self._table} WHERE {self._key} = ?", [(k,) for k in self.deleted])
 
 
+def valid_time(when: object) -> bool:
+    """A moment a clock may show: a finite number of Unix seconds from 1970 to the year 9999."""
+    if isinstance(when, bool) or not isinstance(when, (int, float)):
+        return False
+    return 0 <= when <= MAX_TIME  # compared as given: float(10**400) would overflow; NaN compares false
+
+
 @dataclass(frozen=True)
 class LaneClock:
     """A test clock: frozen at a moment, or the real time moved by an offset.
@@ -191,6 +164,12 @@ class LaneClock:
 
     frozen: float | None = None
     offset: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.frozen is not None and not valid_time(self.frozen):
+            raise ValueError(f"a test clock cannot show {self.frozen!r}")
+        if not math.isfinite(self.offset) or abs(self.offset) > MAX_TIME:
+            raise ValueError(f"a test clock cannot be {self.offset!r} s off")
 
     def __call__(self) -> float:
         return self.frozen if self.frozen is not None else time.time() + self.offset
@@ -206,18 +185,27 @@ class LaneClock:
 class Store:
     """One SQLite file; a short-lived connection per unit of work, so any thread may use it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time,
+                 lifetimes: Lifetimes = Lifetimes(idle=30 * 60, absolute=12 * 60 * 60)) -> None:
         self.path = path
+        self.wall_clock = clock
+        """The server's own time: session lifetimes, never a test lane."""
+        self.lifetimes = lifetimes
+        if not path.exists():
+            _private_file(path)  # created 0600 before SQLite opens it, so it is never readable by others
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version not in (0, 1, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"{path} has schema version {version}, expected {SCHEMA_VERSION}")
+            db.executescript(SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("INSERT OR IGNORE INTO settings VALUES ('signing_key', ?)", (secrets.token_hex(32),))
             self.signing_key = bytes.fromhex(
                 db.execute("SELECT value FROM settings WHERE key='signing_key'").fetchone()[0])
+        db.close()
+        for suffix in ("", "-wal", "-shm"):  # now known to be ours: narrow what an older version left readable
+            _private_file(Path(f"{path}{suffix}"), create=False)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -225,7 +213,8 @@ class Store:
         return db
 
     @contextmanager
-    def _immediate(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the web app's own tables; rolled back by any exception."""
         db = self._connect()
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -247,6 +236,12 @@ class Store:
         the stored state must be exactly the simulator's. Any other exception
         rolls back.
         """
+        with self.unit(lane) as (sim, _):
+            yield sim
+
+    @contextmanager
+    def unit(self, lane: str = "") -> Iterator[tuple[Simulator, sqlite3.Connection]]:
+        """`unit_of_work`, also giving its connection, for records kept in the same transaction."""
         db = self._connect()
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -254,36 +249,71 @@ class Store:
             state = State(practices=tables["practices"], users=tables["users"], sessions=tables["sessions"])
             sim = Simulator(clock=self._lane(db, lane), state=state)
             try:
-                yield sim
+                yield sim, db
             except MfaError:
-                self._save(tables)
+                self._save(db, tables)
                 db.execute("COMMIT")
                 raise
-            self._save(tables)
+            self._save(db, tables)
             db.execute("COMMIT")
         finally:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             db.close()
 
-    @staticmethod
-    def _save(tables: dict[str, LazyTable]) -> None:
+    def _save(self, db: sqlite3.Connection, tables: dict[str, LazyTable]) -> None:
         for table in tables.values():
             table.save()
+        sessions = tables["sessions"]
+        added = [token for token in dict.keys(sessions) if token not in sessions.read]
+        session_times.forget(db, sessions.deleted)
+        if added:  # a sign-in step: the moment to drop sessions past their lifetimes
+            now = self.wall_clock()
+            session_times.record(db, added, now)
+            session_times.sweep(db, self.lifetimes, now)
+
+    def session_alive(self, token: str) -> bool:
+        """Whether a session token is within its lifetimes (see session_times); ends it when not."""
+        now = self.wall_clock()
+        db = self._connect()
+        try:
+            row = db.execute("SELECT started, seen FROM session_times WHERE token = ?", (token,)).fetchone()
+        finally:
+            db.close()
+        if row is not None and not self.lifetimes.ended(*row, now) and now - row[1] < session_times.TOUCH_SECONDS:
+            return True  # alive, and marked used a moment ago: no write needed
+        with self.transaction() as db:
+            return session_times.alive(db, token, self.lifetimes, now)
 
     @staticmethod
     def _lane(db: sqlite3.Connection, lane: str) -> LaneClock:
         row = db.execute("SELECT frozen, offset FROM clocks WHERE lane = ?", (lane,)).fetchone()
-        return LaneClock(*row) if row else LaneClock()
+        try:
+            return LaneClock(*row) if row else LaneClock()
+        except ValueError:  # stored by a version that did not check: the lane runs on real time again
+            return LaneClock()
 
     def clock(self, lane: str = "") -> LaneClock:
-        with self._immediate() as db:
+        with self.transaction() as db:
             return self._lane(db, lane)
 
     def move_clock(self, lane: str, *, to: float | None = None, by: float | None = None) -> LaneClock:
-        with self._immediate() as db:
+        """ValueError, nothing changed, when the clock would leave 1970..9999."""
+        with self.transaction() as db:
             clock = self._lane(db, lane)
             clock = clock.set(to) if to is not None else clock
             clock = clock.advance(by) if by is not None else clock
             db.execute("INSERT OR REPLACE INTO clocks VALUES (?, ?, ?)", (lane, clock.frozen, clock.offset))
             return clock
+
+
+def _private_file(path: Path, *, create: bool = True) -> None:
+    """Make the file readable and writable by its owner only, creating it (empty) if asked."""
+    if create:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_IMODE(mode) & 0o077:
+        os.chmod(path, stat.S_IMODE(mode) & 0o700)

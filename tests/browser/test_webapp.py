@@ -117,6 +117,6 @@ def test_a_labels_file_with_an_unknown_key_is_one_line(tmp_path):
     labels = tmp_path / "labels.toml"
     labels.write_text('[labels]\nreset_mfa = "Reset two-step"\nreset_mfaa = "typo"\n')
     done = run_cli("serve", "--port", "0", "--db", str(tmp_path / "state.sqlite3"), "--labels", str(labels), timeout=60)
-    assert done.returncode == 2
+    assert done.returncode == 4  # an input file that cannot be used
     assert done.stderr.strip().splitlines() == [
         f"mfa-conformance serve: --labels {labels}: unknown key(s) in [labels]: reset_mfaa"]

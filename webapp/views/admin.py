@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..context import domain
-from ..security import session_token
+from ..sessions import session_token
 
 __all__ = ["blueprint"]
 

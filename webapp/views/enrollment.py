@@ -3,7 +3,9 @@
 Both run the same domain flow: choosing an authenticator app begins an
 enrollment (a fresh key, shown once as a QR code and as text for manual
 entry); the app's one-time code and a device name save it. The QR code is an
-inline PNG, so the key never travels in a URL or a second request.
+inline PNG, so the key never travels in a URL or a second request. Saving the
+device on the forced setup screen is the last step of signing in, so the
+session gets a new token there, as it does when a code is accepted.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from mfa_conformance.simulator import SUGGESTED_APPS, Stage
 from mfa_conformance.simulator.errors import AlreadyEnrolled
 
 from ..context import domain, labels
-from ..security import session_token
+from ..security import set_session
+from ..sessions import session_token
 
 __all__ = ["blueprint"]
 
@@ -83,6 +86,12 @@ def setup_choose():
 
 @blueprint.post("/setup/device")
 def setup_save():
+    token = session_token()
     with domain() as sim:
-        sim.save_device(session_token(), request.form.get("code", "").strip(), request.form.get("device_name", ""))
-    return redirect(url_for("signing_in.application"), 303)
+        forced = sim.stage(token) is Stage.SETUP_REQUIRED
+        sim.save_device(token, request.form.get("code", "").strip(), request.form.get("device_name", ""))
+        renewed = sim.renew_session(token) if forced and sim.stage(token) is Stage.SIGNED_IN else None
+    response = redirect(url_for("signing_in.application"), 303)
+    if renewed:
+        set_session(response, renewed)
+    return response

@@ -2,6 +2,18 @@
 
 "/" sends a browser to the screen of its session's stage, so a person (or the
 browser driver) always lands where the sign-in flow stands.
+
+Each step of signing in hands the browser a new session token: the password
+starts a new session (ending the one the browser held, if any), and the
+accepted code renews its token, so a token seen before sign-in finished never
+becomes a signed-in session. Password guesses are limited per username
+(`guesses`), counted in the same transaction as the sign-in.
+
+An account whose code entry is locked (five wrong codes) refuses every
+password alike, as locked, without looking at it: were the right password
+answered "locked" and a wrong one "wrong", a guesser would learn the password
+of a locked account, good for the moment after its reset. Each such try counts
+as a guess.
 """
 
 from __future__ import annotations
@@ -9,10 +21,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from mfa_conformance.simulator import Stage
-from mfa_conformance.simulator.errors import SessionEnded
+from mfa_conformance.simulator.errors import MfaError, MfaLocked, SessionEnded, WrongCredentials
 
-from ..context import client_address, domain
-from ..security import clear_session, session_token, set_session
+from ..context import clock_lane, client_address, domain, extension, labels, message_page
+from ..guesses import Door, user_door
+from ..security import SESSION_COOKIE, clear_session, set_session
+from ..sessions import session_token
 
 __all__ = ["blueprint"]
 
@@ -23,6 +37,13 @@ STAGE_SCREENS = {
     Stage.SETUP_REQUIRED: "enrollment.setup_required",
     Stage.SIGNED_IN: "signing_in.application",
 }
+
+
+def _password_locked():
+    """The answer while a username's password sign-in is locked: the same for the right and a wrong password."""
+    config = extension().config
+    minutes = max(1, round(config.password_lockout_seconds / 60))
+    return message_page(labels().password_locked.replace("{minutes}", str(minutes)), 429)
 
 
 @blueprint.get("/")
@@ -42,9 +63,32 @@ def sign_in():
 
 @blueprint.post("/sign-in")
 def sign_in_submit():
-    username, password = request.form.get("username", ""), request.form.get("password", "")
-    with domain() as sim:
-        token, stage = sim.sign_in(username.strip(), password, address=client_address())
+    username, password = request.form.get("username", "").strip(), request.form.get("password", "")
+    config, store = extension().config, extension().store
+    previous = request.cookies.get(SESSION_COOKIE, "")
+    with store.unit(clock_lane()) as (sim, db):
+        door = Door(db, user_door(username), config.password_guess_limit, config.password_lockout_seconds,
+                    config.wall_clock())
+        if door.locked():
+            return _password_locked()
+        account = sim.support_find_user(username)  # a read of the account's MFA status, nothing more
+        if account is not None and account.locked:
+            door.wrong()
+            raise MfaLocked()
+        try:
+            token, stage = sim.sign_in(username, password, address=client_address())
+        except WrongCredentials:
+            door.wrong()
+            raise
+        except MfaError:  # refused after a right password (safelist, locked codes)
+            door.right()
+            raise
+        door.right()
+        if previous and previous != token:
+            try:
+                sim.sign_out(previous)  # one browser, one session: the one it held ends
+            except SessionEnded:
+                pass
     response = redirect(url_for(STAGE_SCREENS[stage]), 303)
     set_session(response, token)
     return response
@@ -61,9 +105,15 @@ def code_prompt():
 
 @blueprint.post("/sign-in/code")
 def code_submit():
+    token = session_token()
     with domain() as sim:
-        stage = sim.submit_code(session_token(), request.form.get("code", "").strip())
-    return redirect(url_for(STAGE_SCREENS[stage]), 303)
+        waiting = sim.stage(token) is Stage.CODE_REQUIRED
+        stage = sim.submit_code(token, request.form.get("code", "").strip())
+        renewed = sim.renew_session(token) if waiting and stage is Stage.SIGNED_IN else None
+    response = redirect(url_for(STAGE_SCREENS[stage]), 303)
+    if renewed:
+        set_session(response, renewed)
+    return response
 
 
 @blueprint.get("/home")

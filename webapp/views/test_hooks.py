@@ -1,8 +1,14 @@
 """Test hooks: seeding and the clock, as JSON, only with `serve --test-hooks`.
 
 Without the flag this blueprint is not registered and every path under
-/_test answers 404. The clock is per lane (the X-MFA-Test-Clock header), so
-parallel runs against one server each move only their own time.
+/_test answers 404; with it, only a loopback client reaches it (security.py),
+and `serve` refuses the flag on a listener others can reach. The clock is per
+lane (the X-MFA-Test-Clock header), so parallel runs against one server each
+move only their own time.
+
+Every value is checked before anything changes, and a bad one is a 400 naming
+the field: a clock that reached Infinity or 10**400 once made every later code
+check on it fail.
 """
 
 from __future__ import annotations
@@ -12,12 +18,22 @@ from flask import Blueprint, current_app, jsonify, request
 from mfa_conformance.simulator import errors as refusals
 
 from ..context import ADDRESS_HEADER, CLOCK_HEADER, REFUSAL_STATUS, clock_lane, domain
+from ..store import MAX_TIME, valid_time
 
-__all__ = ["blueprint", "HOOKS"]
+__all__ = ["blueprint", "HOOKS", "MAX_NAME", "MAX_PASSWORD"]
 
 blueprint = Blueprint("test_hooks", __name__, url_prefix="/_test")
 
 HOOKS = ("seeding", "clock", "client-address", "support-console")
+MAX_NAME = 200
+"""Longest practice name or username a hook accepts."""
+MAX_PASSWORD = 1024
+
+FIELDS = {
+    "/practices": {"name": str, "mfa_available": bool},
+    "/users": {"practice": str, "username": str, "password": str, "account_holder": bool},
+    "/clock": {"set": float, "advance": float},
+}
 
 
 class BadHookRequest(Exception):
@@ -34,13 +50,31 @@ def _bad(error: BadHookRequest):
     return jsonify(refused="BadRequest", message=str(error)), 400
 
 
-def _body(**fields: type) -> dict:
+def _body(hook: str) -> dict:
+    """The JSON object sent to a hook, every field of the right type, or BadHookRequest naming the first wrong one."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadHookRequest("expected a JSON object")
+    fields = FIELDS[hook]
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise BadHookRequest(f"unknown field(s) {', '.join(map(repr, unknown))}; expected {', '.join(fields)}")
     for name, kind in fields.items():
-        if name in data and not isinstance(data[name], kind):
-            raise BadHookRequest(f"{name} must be {getattr(kind, '__name__', 'a number')}")
+        if name not in data:
+            continue
+        value = data[name]
+        if kind is float:
+            if not valid_time(value):
+                raise BadHookRequest(f"{name} must be a number of seconds from 0 to {MAX_TIME:.0f}")
+        elif kind is bool:
+            if not isinstance(value, bool):
+                raise BadHookRequest(f"{name} must be true or false")
+        elif not isinstance(value, str) or not value.strip():
+            raise BadHookRequest(f"{name} must be non-empty text")
+        elif len(value) > (MAX_PASSWORD if name == "password" else MAX_NAME):
+            raise BadHookRequest(f"{name} is longer than {MAX_PASSWORD if name == 'password' else MAX_NAME} characters")
+        elif name == "username" and value != value.strip():
+            raise BadHookRequest("username must not begin or end with white space (sign-in trims it)")
     return data
 
 
@@ -52,19 +86,22 @@ def describe():
 
 @blueprint.post("/practices")
 def create_practice():
-    data = _body(name=str, mfa_available=bool)
+    data = _body("/practices")
+    if "name" not in data:
+        raise BadHookRequest("name is required")
     with domain() as sim:
-        sim.create_practice(data.get("name", ""), mfa_available=data.get("mfa_available", True))
-    return jsonify(created=data.get("name")), 201
+        sim.create_practice(data["name"], mfa_available=data.get("mfa_available", True))
+    return jsonify(created=data["name"]), 201
 
 
 @blueprint.post("/users")
 def create_user():
-    data = _body(practice=str, username=str, password=str, account_holder=bool)
-    if not data.get("username") or not data.get("password"):
-        raise BadHookRequest("username and password are required")
+    data = _body("/users")
+    missing = [name for name in ("practice", "username", "password") if name not in data]
+    if missing:
+        raise BadHookRequest(f"{', '.join(missing)} required")
     with domain() as sim:
-        sim.create_user(data.get("practice", ""), data["username"], data["password"],
+        sim.create_user(data["practice"], data["username"], data["password"],
                         account_holder=data.get("account_holder", False))
     return jsonify(created=data["username"]), 201
 
@@ -76,8 +113,12 @@ def read_clock():
 
 @blueprint.post("/clock")
 def move_clock():
-    data = _body(set=(int, float), advance=(int, float))
+    data = _body("/clock")
     if "set" not in data and "advance" not in data:
         raise BadHookRequest("give 'set' (Unix seconds) or 'advance' (seconds)")
-    clock = current_app.extensions["mfa"].store.move_clock(clock_lane(), to=data.get("set"), by=data.get("advance"))
+    try:
+        clock = current_app.extensions["mfa"].store.move_clock(clock_lane(), to=data.get("set"),
+                                                                by=data.get("advance"))
+    except ValueError:
+        raise BadHookRequest(f"the clock would pass the year 9999 ({MAX_TIME:.0f} s)") from None
     return jsonify(now=clock())
