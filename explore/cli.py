@@ -29,6 +29,7 @@ from mfa_conformance.driver import Capability
 from mfa_conformance.driver.errors import SystemUnreachable
 from mfa_conformance.driver.loading import SutSpecError, load_system, resolve_sut_spec
 
+from .baseline import BaselineUnreachable, bring_to_baseline, provisioned_cast
 from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS, Budget, Result, explore
 
 __all__ = ["main", "DEFAULT_REPORT_DIR"]
@@ -154,10 +155,12 @@ def _explore(args: argparse.Namespace) -> int:
         print(f"mfa-conformance explore: {error}", file=sys.stderr)
         return 2
     if Capability.SEEDING not in system.capabilities:
-        print(f"mfa-conformance explore: {system.name} cannot create practices and users (capability "
-              f"'{Capability.SEEDING}'); exploration needs a fresh cast for every sequence", file=sys.stderr)
-        system.close()
-        return 2
+        try:  # every sequence starts from the profile's accounts, brought back to the baseline
+            bring_to_baseline(system, provisioned_cast(system))
+        except BaselineUnreachable as error:
+            print(f"mfa-conformance explore: {system.name}: {error}", file=sys.stderr)
+            system.close()
+            return 2
     seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
     budget = Budget(max_examples=args.max_examples, max_minutes=args.max_minutes, seed=seed, max_steps=args.max_steps)
     lacking = [str(c) for c in Capability if c is not Capability.SEEDING and c not in system.capabilities]

@@ -33,6 +33,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, multiple, pre
 
 from mfa_conformance.driver import Capability, SystemUnderTest
 
+from .baseline import bring_to_baseline, provisioned_cast
 from .actors import ACTORS, PEOPLE, PHONES, Actor, unique_cast
 from .model import HowTo
 from .recording import Observer, recorded
@@ -71,14 +72,20 @@ class Exploration(SigningInRules, EnrollmentRules, SecuritySettingsRules, UserSe
             today = datetime.now(timezone.utc)
             self.sut.set_time(today.replace(hour=hour, minute=minute, second=second, microsecond=0))
             self.trace.capabilities.add("needs-clock")
-        _, accounts = unique_cast()
-        for display, mfa in (("Riverside Clinic", True), ("Hillside Practice", True)):
-            practice = next(a.practice for a in accounts.values() if a.practice.startswith(display))
-            self.sut.create_practice(practice, mfa_available=mfa)
-            self.model.add_practice(practice, mfa_available=mfa)
+        if Capability.SEEDING in self.caps:
+            _, accounts = unique_cast()
+            for display, mfa in (("Riverside Clinic", True), ("Hillside Practice", True)):
+                practice = next(a.practice for a in accounts.values() if a.practice.startswith(display))
+                self.sut.create_practice(practice, mfa_available=mfa)
+            for account in accounts.values():
+                self.sut.create_user(account.practice, account.username, account.password,
+                                     account_holder=account.account_holder)
+        else:  # pre-provisioned accounts, brought back to where every sequence starts
+            accounts = provisioned_cast(self.sut)
+            bring_to_baseline(self.sut, accounts)
+        for practice in dict.fromkeys(a.practice for a in accounts.values()):
+            self.model.add_practice(practice, mfa_available=True)
         for name, account in accounts.items():
-            self.sut.create_user(account.practice, account.username, account.password,
-                                 account_holder=account.account_holder)
             self.model.add_user(name, account.username, account.practice, holder=account.account_holder)
             self.actors[name] = Actor(name=name, account=account, system=self.sut, phone=self._new_phone(name))
 
