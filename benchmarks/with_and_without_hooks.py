@@ -61,8 +61,9 @@ def _measure(label: str, options: list[str], profile: list[str], workers: int, e
     found = SUMMARY.search(done.stdout)
     passed, failed, skipped = map(int, found.groups()) if found else (0, 0, 0)
     waited = sum(int(m or 0) * 60 + int(s) for m, s in WAITED.findall(done.stdout))
+    failures = [line.strip() for line in done.stdout.splitlines() if "✘" in line or "failed at:" in line]
     return {"label": label, "wall": wall, "passed": passed, "failed": failed, "skipped": skipped,
-            "waited": waited, "exit": done.returncode}
+            "waited": waited, "exit": done.returncode, "failures": failures}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row['label']:<20} {row['wall']:7.1f} s wall   {row['passed']} passed, {row['failed']} failed, "
               f"{row['skipped']} skipped   waiting on the real clock: {row['waited']} s in all scenarios "
               f"(about {share:.0%} of the wall time per worker)   exit {row['exit']}")
+        for line in row["failures"]:
+            print(f"    {line}")
     ratio = staging["wall"] / hooked["wall"] if hooked["wall"] else float("inf")
     print(f"without / with hooks: {ratio:.1f}x (target 3x); skipped without hooks: {staging['skipped']} (target ≤ 10)")
     return 0
