@@ -24,31 +24,26 @@ def second_device_allowed() -> ProvisionedSystem:
     return ProvisionedSystem(make=SecondDeviceAllowed)
 
 
-def holder_enrolled_elsewhere() -> ProvisionedSystem:
-    """Dana set up MFA on a phone the harness never saw, and there is no support console."""
+def _enrolled_elsewhere(name: str, *, support_console: bool) -> ProvisionedSystem:
+    """A staging system on which `name` set up MFA on a phone the harness never saw."""
     from mfa_conformance.authenticator import AuthenticatorApp
 
-    system = ProvisionedSystem(support_console=False)
-    dana = system.persona("Dana", practice=system.profile_practice("Riverside Clinic", mfa_available=True))
-    assert dana is not None
+    system = ProvisionedSystem(support_console=support_console)
+    account = system.persona(name, practice=system.profile_practice("Riverside Clinic", mfa_available=True))
+    assert account is not None
     phone = AuthenticatorApp(now=system.now, wait_until=lambda when: system.advance(when - system.now()))
-    session = system.sign_in(dana.username, dana.password)
+    session = system.sign_in(account.username, account.password)
     phone.scan(session.open_mfa_configuration(None).qr_png)
     session.save_device(phone.current_code(), "a phone nobody here holds")
     session.sign_out()
     return system
+
+
+def holder_enrolled_elsewhere() -> ProvisionedSystem:
+    """Dana set up MFA on a phone the harness never saw, and there is no support console."""
+    return _enrolled_elsewhere("Dana", support_console=False)
 
 
 def user_enrolled_elsewhere() -> ProvisionedSystem:
     """Erin set up MFA on a phone the harness never saw; her account holder can reset it."""
-    from mfa_conformance.authenticator import AuthenticatorApp
-
-    system = ProvisionedSystem(support_console=False)
-    erin = system.persona("Erin", practice=system.profile_practice("Riverside Clinic", mfa_available=True))
-    assert erin is not None
-    phone = AuthenticatorApp(now=system.now, wait_until=lambda when: system.advance(when - system.now()))
-    session = system.sign_in(erin.username, erin.password)
-    phone.scan(session.open_mfa_configuration(None).qr_png)
-    session.save_device(phone.current_code(), "a phone nobody here holds")
-    session.sign_out()
-    return system
+    return _enrolled_elsewhere("Erin", support_console=False)
