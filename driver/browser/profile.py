@@ -82,6 +82,8 @@ class LocatorSpec:
     value: str
     name: str | None = None
     exact: bool = True
+    key: str = field(default="", compare=False)
+    """Where the profile names it (`mfa_configuration.qr_code`): what a mistake of it is called."""
 
     def __str__(self) -> str:
         extra = f", name={self.name!r}" if self.name is not None else ""
@@ -195,7 +197,7 @@ def _parent_profile(path: Path, parent: str) -> Path:
     return beside
 
 
-def _locator(where: str, value: object) -> LocatorSpec:
+def _locator(where: str, value: object, key: str = "") -> LocatorSpec:
     if not isinstance(value, dict):
         raise ProfileError(f"{where} must be a locator table such as {{ role = \"button\", name = \"Save\" }}")
     kinds = [k for k in LOCATOR_KINDS if k in value]
@@ -212,7 +214,7 @@ def _locator(where: str, value: object) -> LocatorSpec:
         raise ProfileError(f"{where}.name is the accessible name of a role locator, as text")
     if not isinstance(value.get("exact", True), bool):
         raise ProfileError(f"{where}.exact must be true or false")
-    return LocatorSpec(kind=kind, value=value[kind], name=value.get("name"), exact=value.get("exact", True))
+    return LocatorSpec(kind=kind, value=value[kind], name=value.get("name"), exact=value.get("exact", True), key=key)
 
 
 def load_profile(path: Path) -> Profile:
@@ -252,7 +254,7 @@ def load_profile(path: Path) -> Profile:
                 raise ProfileError(f"{where} lacks {key!r}")
             item = f"{at}: {section}.{key}"
             if kind == LOCATOR:
-                values[key] = _locator(item, entries[key])
+                values[key] = _locator(item, entries[key], f"{section}.{key}")
             else:
                 values[key] = typed(item, entries[key], str)
                 if kind == PATH and not values[key].startswith("/"):

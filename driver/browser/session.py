@@ -17,7 +17,7 @@ from .pages import (
     CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
     SecurityPage, UserSettingsPage,
 )
-from .pages.base import ElementMissing, landed_on, raise_refusal
+from .pages.base import landed_on, raise_refusal
 from .profile import Profile
 
 __all__ = ["BrowserSession", "SessionHost", "STAGES"]
@@ -163,7 +163,7 @@ class BrowserSession(Session):
             raise_refusal(page, self._profile)
             if config.own_status()[0]:
                 raise errors.AlreadyEnrolled("the MFA Configuration page offers no new device to an enrolled user")
-            raise ElementMissing("the MFA Configuration page offers no choice of authenticator")
+            raise config.apps.mistake()
         apps = config.suggested_apps()
         if authenticator is not None and authenticator not in apps:
             raise AssertionError(f"the MFA Configuration page does not suggest {authenticator!r} (it suggests {apps})")

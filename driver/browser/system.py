@@ -22,7 +22,7 @@ from mfa_conformance.driver.errors import CapabilityMissing
 from .evidence import scrub_trace
 from .hooks import TestHooks
 from .pages import MfaConfigurationPage, Screen, SignInPage, SupportConsolePage
-from .pages.base import ElementMissing, landed_on, raise_refusal
+from .pages.base import ElementMissing, landed_on, page_path, raise_refusal
 from .profile import CastEntry, PersonaEntry
 from .session import BrowserSession
 from .settings import Prepared
@@ -222,7 +222,8 @@ class BrowserSystem(SystemUnderTest):
         if screen is Screen.MESSAGE:
             raise_refusal(page, self.profile)
         if screen is Screen.SIGN_IN:
-            raise ElementMissing("signing in led back to the sign-in screen without a message")
+            raise ElementMissing(f"signing in led back to the sign-in screen, and profile key screens.message "
+                                 f"({self.profile.screens.message}) finds no message on {page_path(page)}")
         return BrowserSession(self, page, username, screen)
 
     def support_reset_mfa(self, username: str) -> None:

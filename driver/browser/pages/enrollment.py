@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ..profile import Profile
-from .base import ElementMissing, click, fill, locate, present, submit
+from .base import Element
 
 __all__ = ["SecurityPage", "MfaConfigurationPage"]
 
@@ -17,76 +16,66 @@ _CHOICE_NAMES_JS = """els => els.map(e => (e.getAttribute('aria-label')
 class SecurityPage:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
-        self.authenticator = locate(page, profile.security.authenticator)
-        self.timeout = profile.timeout_ms
+        self.authenticator = Element.of(page, profile.security.authenticator, profile.timeout_ms)
 
     def open_authenticator(self) -> None:
-        submit(self.page, self.authenticator, "the Authenticator link", self.timeout)
+        self.authenticator.submit()
 
 
 class MfaConfigurationPage:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
-        config = profile.mfa_configuration
-        self.config = config
-        self.apps = locate(page, config.suggested_apps)
-        self.app_choices = locate(self.apps, config.app_choice)
-        self.other_app = locate(page, config.other_app)
-        self.show_qr = locate(page, config.show_qr_code)
-        self.qr_code = locate(page, config.qr_code)
-        self.code = locate(page, config.one_time_code)
-        self.device_name = locate(page, config.device_name)
-        self.save_button = locate(page, config.save)
-        self.status = locate(page, config.status)
-        self.device = locate(page, config.device)
-        self.manual_key = locate(page, config.manual_key) if "manual_key" in config else None
-        self.timeout = profile.timeout_ms
+        config = self.config = profile.mfa_configuration
+        timeout = profile.timeout_ms
+        self.apps = Element.of(page, config.suggested_apps, timeout)
+        self.app_choices = self.apps.inside(config.app_choice)
+        self.other_app = Element.of(page, config.other_app, timeout)
+        self.show_qr = Element.of(page, config.show_qr_code, timeout)
+        self.qr_code = Element.of(page, config.qr_code, timeout)
+        self.code = Element.of(page, config.one_time_code, timeout)
+        self.device_name = Element.of(page, config.device_name, timeout)
+        self.save_button = Element.of(page, config.save, timeout)
+        self.status = Element.of(page, config.status, timeout)
+        self.device = Element.of(page, config.device, timeout)
+        self.manual_key = Element.of(page, config.manual_key, timeout) if "manual_key" in config else None
 
     def secrets_on_screen(self) -> list:
         """The elements a screenshot must mask: the QR code and the key for manual entry."""
-        return [self.qr_code] + ([self.manual_key] if self.manual_key is not None else [])
+        return [e.locator for e in (self.qr_code, self.manual_key) if e is not None]
 
     # Choosing an authenticator
     def offers_choice(self) -> bool:
-        return present(self.apps)
+        return self.apps.present()
 
     def suggested_apps(self) -> tuple[str, ...]:
-        return tuple(name for name in self.app_choices.evaluate_all(_CHOICE_NAMES_JS) if name)
+        return tuple(name for name in self.app_choices.evaluate_all(_CHOICE_NAMES_JS) if name)  # type: ignore[union-attr]
 
     def choose(self, app: str | None) -> None:
         """Pick a suggested app (None: another TOTP app) and go on to the QR code."""
         if app is None:
-            click(self.other_app, "choice of another TOTP app", self.timeout)
+            self.other_app.click()
         else:
             spec = self.config.app_choice
-            option = self.apps.get_by_role(spec.value, name=app, exact=True) if spec.kind == "role" \
-                else self.apps.get_by_label(app, exact=True)
-            click(option, f"suggested app {app!r}", self.timeout)
-        submit(self.page, self.show_qr, "the button that shows the QR code", self.timeout)
+            option = self.apps.locator.get_by_role(spec.value, name=app, exact=True) if spec.kind == "role" \
+                else self.apps.locator.get_by_label(app, exact=True)
+            Element(option, spec, self.apps.timeout, shown=f"{spec} named {app!r}").click()
+        self.show_qr.submit()
 
     def qr_png(self) -> bytes:
         """The QR code exactly as displayed: a screenshot of its element, as a phone camera sees it."""
-        try:
-            self.qr_code.wait_for(state="visible", timeout=self.timeout)
-        except PlaywrightTimeout:
-            raise ElementMissing(f"no QR code on the MFA Configuration page ({self.qr_code})") from None
-        return self.qr_code.screenshot(animations="disabled", timeout=self.timeout)
+        return self.qr_code.screenshot()
 
     # Saving the device
     def has_code_entry(self) -> bool:
-        return present(self.code) and present(self.save_button)
+        return self.code.present() and self.save_button.present()
 
     def save(self, code: str, device_name: str) -> None:
-        fill(self.code, code, "one-time code field", self.timeout)
-        fill(self.device_name, device_name, "device name field", self.timeout)
-        submit(self.page, self.save_button, "Save", self.timeout)
+        self.code.fill(code)
+        self.device_name.fill(device_name)
+        self.save_button.submit()
 
     # Status
     def own_status(self) -> tuple[bool, str | None]:
-        try:
-            self.status.wait_for(state="attached", timeout=self.timeout)
-        except PlaywrightTimeout:
-            raise ElementMissing(f"the MFA Configuration page shows no MFA status ({self.status})") from None
-        enrolled = self.status.first.inner_text().strip().casefold() == self.config.enrolled_text.casefold()
-        device = self.device.first.inner_text().strip() if enrolled and present(self.device) else None
+        enrolled = self.status.wait().text().casefold() == self.config.enrolled_text.casefold()
+        device = self.device.text() if enrolled and self.device.present() else None
         return enrolled, device or None

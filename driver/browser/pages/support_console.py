@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from ..profile import Profile
-from .base import ElementMissing, column, fill, locate, present, read_table, submit
+from .base import Element, ElementMissing, column, locate, read_table
 
 __all__ = ["SupportConsolePage"]
 
@@ -14,30 +14,30 @@ class SupportConsolePage:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page, self.profile = page, profile
         self.config = console = profile.support_console
-        self.password = locate(page, console.password) if "password" in console else None
-        self.open_button = locate(page, console.open) if "open" in console else None
-        self.search_field = locate(page, console.search)
-        self.search_button = locate(page, console.search_submit)
-        self.users = locate(page, console.users)
-        self.timeout = profile.timeout_ms
+        timeout = profile.timeout_ms
+        self.password = Element.of(page, console.password, timeout) if "password" in console else None
+        self.open_button = Element.of(page, console.open, timeout) if "open" in console else None
+        self.search_field = Element.of(page, console.search, timeout)
+        self.search_button = Element.of(page, console.search_submit, timeout)
+        self.users = Element.of(page, console.users, timeout)
 
     def open(self, url: str, password: str | None) -> None:
         self.page.goto(url, wait_until="domcontentloaded")
-        if self.password is not None and present(self.password):
+        if self.password is not None and self.password.present():
             if password is None:
                 raise ElementMissing("the support console asks for a password and the profile names none "
                                      "(system.support_password_env)")
             assert self.open_button is not None
-            fill(self.password, password, "support password", self.timeout)
-            submit(self.page, self.open_button, "the support console's sign-in button", self.timeout)
+            self.password.fill(password)
+            self.open_button.submit()
 
     def search(self, username: str) -> list[str]:
-        fill(self.search_field, username, "support console search field", self.timeout)
-        submit(self.page, self.search_button, "the support console's search button", self.timeout)
-        return [column(row, self.config.username_column, "support console")
-                for row in read_table(self.users, "support console users", self.timeout)]
+        self.search_field.fill(username)
+        self.search_button.submit()
+        return [column(row, self.config.username_column, "support_console.username_column", self.users)
+                for row in read_table(self.users)]
 
     def reset_mfa(self, username: str) -> None:
-        row = self.users.get_by_role("row").filter(has=self.page.get_by_role("cell", name=username, exact=True))
-        button = locate(row, self.config.reset_mfa)
-        submit(self.page, button, f"Reset MFA for {username!r}", self.timeout)
+        row = self.users.locator.get_by_role("row").filter(has=self.page.get_by_role("cell", name=username, exact=True))
+        spec = self.config.reset_mfa
+        Element(locate(row, spec), spec, self.users.timeout, shown=f"{spec} in the row of {username!r}").submit()
