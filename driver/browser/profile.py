@@ -263,9 +263,6 @@ def load_profile(path: Path) -> Profile:
 
     refusals = table(f"{at}: [refusals]", data.get("refusals", {}))
     check_keys(f"{at}: [refusals]", refusals, set(REFUSALS))
-    missing = [name for name in REFUSALS if name not in refusals]
-    if missing:
-        raise ProfileError(f"{at}: [refusals] lacks {missing[0]!r}: the text by which its message is recognised")
     for name, text in refusals.items():
         if not isinstance(text, str) or not text.strip():
             raise ProfileError(f"{at}: refusals.{name} must be non-empty text")

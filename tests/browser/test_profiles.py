@@ -60,6 +60,14 @@ def test_a_profile_lacking_an_element_names_it(tmp_path):
         load_profile(path)
 
 
+def test_refusal_patterns_are_optional(tmp_path):
+    text = DEFAULT_PROFILE.read_text(encoding="utf-8")
+    without = tmp_path / "few-messages.toml"
+    without.write_text(text[:text.index("\n[refusals]")] + '[refusals]\nSelfResetRefused = "contact support"\n',
+                       encoding="utf-8")
+    assert dict(load_profile(without).refusals) == {"SelfResetRefused": "contact support"}
+
+
 def test_extends_that_loops_is_refused(tmp_path):
     (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n')

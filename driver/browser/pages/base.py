@@ -23,7 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from mfa_conformance.driver import errors
 
-from ..profile import LocatorSpec, Profile
+from ..profile import REFUSALS, LocatorSpec, Profile
 
 __all__ = ["Screen", "Element", "ElementMissing", "locate", "refusal_on", "raise_refusal", "landed_on",
            "page_path", "read_table", "column", "reveal"]
@@ -183,7 +183,13 @@ def reveal(opener: Element, item: Element) -> None:
 
 
 def refusal_on(page: Page, profile: Profile) -> errors.Refused | None:
-    """The refusal the page shows, if its message element is there."""
+    """The refusal the page shows, if its message element is there.
+
+    A message that matches no [refusals] pattern is a plain `Refused` with the
+    product's own words, carrying the refusals the profile gives no pattern
+    for: the message may have been one of them, so a step expecting one is
+    skipped naming its missing key rather than failed.
+    """
     message = locate(page, profile.screens.message)
     if message.count() == 0:
         return None
@@ -191,7 +197,9 @@ def refusal_on(page: Page, profile: Profile) -> errors.Refused | None:
     for name, pattern in profile.refusals.items():
         if re.search(pattern, text, flags=re.IGNORECASE):
             return getattr(errors, name)(text)
-    return errors.Refused(f"unrecognised message (add it to the profile's [refusals]): {text}")
+    return errors.Refused(text, unrecognisable={
+        name: f"the profile gives no pattern for its message (refusals.{name})"
+        for name in REFUSALS if name not in profile.refusals})
 
 
 def raise_refusal(page: Page, profile: Profile) -> None:
