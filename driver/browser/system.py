@@ -23,7 +23,7 @@ from .evidence import scrub_trace
 from .hooks import TestHooks
 from .pages import MfaConfigurationPage, Screen, SignInPage, SupportConsolePage
 from .pages.base import ElementMissing, landed_on, page_path, raise_refusal
-from .profile import CastEntry, PersonaEntry
+from .profile import CastEntry, ConsoleField, PersonaEntry
 from .session import BrowserSession
 from .settings import Prepared
 
@@ -231,17 +231,19 @@ class BrowserSystem(SystemUnderTest):
             raise CapabilityMissing(Capability.SUPPORT_CONSOLE)
         page = self.person_browser()
         console = SupportConsolePage(page, self.profile)
-        env = self.profile.support_password_env
-        password = os.environ.get(env) if env else None
-        if password:
-            self._typed_secrets.add(password)
-        console.open(self.url(self.profile.paths.support_console), password)
-        raise_refusal(page, self.profile)
+        console.open(self.url(self.profile.paths.support_console), self._console_value)
         if username not in console.search(username):
             raise errors.UnknownUser("the support console finds no user with that username")
         self.changed()
         console.reset_mfa(username)
         raise_refusal(page, self.profile)
+
+    def _console_value(self, field: ConsoleField) -> str | None:
+        """A support console field's value, from its environment variable; scrubbed from the evidence."""
+        value = os.environ.get(field.env) if field.env else None
+        if value:
+            self._typed_secrets.add(value)
+        return value or None
 
     # Personas from the profile's cast (one per parallel worker), for systems without seeding
     @property
