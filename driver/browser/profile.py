@@ -27,7 +27,8 @@ from .profile_checks import ProfileError, check_keys, table, typed
 from .screens import SCREENS, SECTIONS, Section, read_sections
 
 __all__ = ["Profile", "ProfileError", "LocatorSpec", "ConsoleField", "Section", "SCREENS", "LOCATOR_KINDS",
-           "PracticeEntry", "PersonaEntry", "DEFAULT_PROFILE", "PROFILES_DIR", "load_profile", "REFUSALS", "HOOK_CAPABILITIES"]
+           "PracticeEntry", "PersonaEntry", "DEFAULT_PROFILE", "PROFILES_DIR", "load_profile", "REFUSALS",
+           "HOOK_CAPABILITIES"]
 
 PROFILES_DIR = Path(profiles.__file__).resolve().parent
 DEFAULT_PROFILE = PROFILES_DIR / "reference.toml"
@@ -154,6 +155,8 @@ def load_profile(path: Path) -> Profile:
 
     refusals = table(f"{at}: [refusals]", data.get("refusals", {}))
     check_keys(f"{at}: [refusals]", refusals, set(REFUSALS))
+    # false: the product shows no message of its own for it (over a profile this one extends)
+    refusals = {name: text for name, text in refusals.items() if text is not False}
     for name, text in refusals.items():
         if not isinstance(text, str) or not text.strip():
             raise ProfileError(f"{at}: refusals.{name} must be non-empty text")

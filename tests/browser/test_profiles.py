@@ -75,6 +75,42 @@ def test_refusal_patterns_are_optional(tmp_path):
     without.write_text(text[:text.index("\n[refusals]")] + '[refusals]\nSelfResetRefused = "contact support"\n',
                        encoding="utf-8")
     assert dict(load_profile(without).refusals) == {"SelfResetRefused": "contact support"}
+    assert "CodeRejected" not in load_profile(_profile(tmp_path, '[refusals]\nCodeRejected = false')).refusals
+
+
+def test_a_product_whose_screens_differ_is_described_without_code(tmp_path):
+    profile = load_profile(_profile(tmp_path, """
+[mfa_configuration]                     # the QR code at once, the apps listed as plain text
+app_choice = false
+other_app = false
+show_qr_code = false
+listed_app = { role = "listitem" }
+device = false
+[forced_setup]
+save = { role = "button", name = "Turn on" }
+[user_settings]                         # no device names, no roles
+device_column = false
+role_column = false
+account_holder_text = false
+[support_console]                       # a username and a password, from the environment
+password = false
+fields = [{ label = "Staff login", env = "STAFF_LOGIN" }, { label = "Staff password", env = "STAFF_PASSWORD" }]
+"""))
+    config, forced = profile.mfa_configuration, profile.forced_setup
+    assert "app_choice" not in config and "device" not in config and config.listed_app.key == "mfa_configuration.listed_app"
+    assert forced.save.key == "forced_setup.save" and forced.qr_code.key == "mfa_configuration.qr_code"
+    assert config.save.name == "Save"  # [forced_setup] changes only the forced setup screen
+    assert "device_column" not in profile.user_settings and "role_column" not in profile.user_settings
+    assert [(f.locator.value, f.env, f.source) for f in profile.support_console.fields] == [
+        ("Staff login", "STAFF_LOGIN", "support_console.fields[0].env"),
+        ("Staff password", "STAFF_PASSWORD", "support_console.fields[1].env")]
+
+
+def test_the_older_support_password_is_a_field_of_its_own(tmp_path):
+    profile = load_profile(_profile(tmp_path, '[system]\nsupport_password_env = "ACME_SUPPORT"\n'))
+    [field] = profile.support_console.fields
+    assert (field.locator.value, field.env, field.source) == ("Support password", "ACME_SUPPORT",
+                                                             "system.support_password_env")
 
 
 def test_extends_that_loops_is_refused(tmp_path):

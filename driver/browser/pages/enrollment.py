@@ -1,15 +1,22 @@
-"""Security -> Authenticator -> MFA Configuration (also the forced setup screen)."""
+"""Security -> Authenticator -> MFA Configuration, and the forced setup screen.
+
+Products offer the suggested apps in one of two ways, which the profile says:
+as a choice (`app_choice`, radio buttons, then `show_qr_code`), or listed as
+plain text beside a QR code shown at once (`listed_app`). The forced setup
+screen uses [forced_setup], which is [mfa_configuration] unless it says
+otherwise.
+"""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from ..profile import Profile
 from .base import Element
 
 __all__ = ["SecurityPage", "MfaConfigurationPage"]
 
-_CHOICE_NAMES_JS = """els => els.map(e => (e.getAttribute('aria-label')
+_APP_NAMES_JS = """els => els.map(e => (e.getAttribute('aria-label')
     || (e.labels && e.labels.length ? e.labels[0].innerText : '') || e.textContent || e.value || '').trim())"""
 
 
@@ -23,43 +30,56 @@ class SecurityPage:
 
 
 class MfaConfigurationPage:
-    def __init__(self, page: Page, profile: Profile) -> None:
+    def __init__(self, page: Page, profile: Profile, *, forced: bool = False) -> None:
         self.page = page
-        config = self.config = profile.mfa_configuration
+        config = self.config = profile.forced_setup if forced else profile.mfa_configuration
         timeout = profile.timeout_ms
+
+        def optional(key: str) -> Element | None:
+            return Element.of(page, config[key], timeout) if key in config else None
+
         self.apps = Element.of(page, config.suggested_apps, timeout)
-        self.app_choices = self.apps.inside(config.app_choice)
-        self.other_app = Element.of(page, config.other_app, timeout)
-        self.show_qr = Element.of(page, config.show_qr_code, timeout)
+        self.chooses = "app_choice" in config
+        """Whether the user chooses an app on this screen, or the apps are only listed."""
+        self.app_entries = self.apps.inside(config.app_choice if self.chooses else config.listed_app)
+        self.other_app = optional("other_app")
+        self.show_qr = optional("show_qr_code")
         self.qr_code = Element.of(page, config.qr_code, timeout)
         self.code = Element.of(page, config.one_time_code, timeout)
         self.device_name = Element.of(page, config.device_name, timeout)
         self.save_button = Element.of(page, config.save, timeout)
         self.status = Element.of(page, config.status, timeout)
-        self.device = Element.of(page, config.device, timeout)
-        self.manual_key = Element.of(page, config.manual_key, timeout) if "manual_key" in config else None
+        self.device = optional("device")
+        self.manual_key = optional("manual_key")
 
-    def secrets_on_screen(self) -> list:
-        """The elements a screenshot must mask: the QR code and the key for manual entry."""
-        return [e.locator for e in (self.qr_code, self.manual_key) if e is not None]
+    @staticmethod
+    def secrets_on_screen(page: Page, profile: Profile) -> list[Locator]:
+        """The elements a screenshot must mask, on either screen: the QR code and the key for manual entry."""
+        screens = (MfaConfigurationPage(page, profile), MfaConfigurationPage(page, profile, forced=True))
+        return [e.locator for s in screens for e in (s.qr_code, s.manual_key) if e is not None]
 
-    # Choosing an authenticator
-    def offers_choice(self) -> bool:
-        return self.apps.present()
+    # The suggested apps
+    def offers_enrollment(self) -> bool:
+        """Whether the page offers a new device: suggested apps to choose from, or a QR code at once."""
+        return self.apps.present() or (not self.chooses and self.qr_code.present())
 
     def suggested_apps(self) -> tuple[str, ...]:
-        return tuple(name for name in self.app_choices.evaluate_all(_CHOICE_NAMES_JS) if name)  # type: ignore[union-attr]
+        return tuple(name for name in self.app_entries.evaluate_all(_APP_NAMES_JS) if name)  # type: ignore[union-attr]
 
     def choose(self, app: str | None) -> None:
-        """Pick a suggested app (None: another TOTP app) and go on to the QR code."""
-        if app is None:
-            self.other_app.click()
-        else:
-            spec = self.config.app_choice
-            option = self.apps.locator.get_by_role(spec.value, name=app, exact=True) if spec.kind == "role" \
-                else self.apps.locator.get_by_label(app, exact=True)
-            Element(option, spec, self.apps.timeout, shown=f"{spec} named {app!r}").click()
-        self.show_qr.submit()
+        """Pick a suggested app (None: another TOTP app) where the screen offers a choice, and go
+        on to the QR code; where the apps are only listed, the QR code is for any of them."""
+        if self.chooses:
+            if app is None:
+                if self.other_app is not None:
+                    self.other_app.click()
+            else:
+                spec = self.config.app_choice
+                option = self.apps.locator.get_by_role(spec.value, name=app, exact=True) if spec.kind == "role" \
+                    else self.apps.locator.get_by_label(app, exact=True)
+                Element(option, spec, self.apps.timeout, shown=f"{spec} named {app!r}").click()
+        if self.show_qr is not None:
+            self.show_qr.submit()
 
     def qr_png(self) -> bytes:
         """The QR code exactly as displayed: a screenshot of its element, as a phone camera sees it."""
@@ -76,6 +96,7 @@ class MfaConfigurationPage:
 
     # Status
     def own_status(self) -> tuple[bool, str | None]:
+        """Enrolled or not, and the device's name where the page shows one."""
         enrolled = self.status.wait().text().casefold() == self.config.enrolled_text.casefold()
-        device = self.device.text() if enrolled and self.device.present() else None
+        device = self.device.text() if enrolled and self.device is not None and self.device.present() else None
         return enrolled, device or None

@@ -25,19 +25,20 @@ class UserSettingsPage:
     def _cell(self, row: dict[str, str], key: str) -> str:
         return column(row, self.config[key], f"user_settings.{key}", self.users)
 
+    def _optional_cell(self, row: dict[str, str], key: str) -> str:
+        """A column the profile may leave out (device, role): a column it names must be there."""
+        return self._cell(row, key) if key in self.config else ""
+
     def statuses(self) -> list[UserStatus]:
+        """Every listed user; device names and roles only where the profile names their columns."""
         c = self.config
-        statuses = []
-        for row in read_table(self.users):
-            device = self._cell(row, "device_column") if c.device_column.casefold() in row["_columns"] else ""
-            role = self._cell(row, "role_column") if c.role_column.casefold() in row["_columns"] else ""
-            statuses.append(UserStatus(
-                username=self._cell(row, "username_column"),
-                enrolled=self._cell(row, "status_column").casefold() == c.enrolled_text.casefold(),
-                device_name=device or None,
-                account_holder=role.casefold() == c.account_holder_text.casefold(),
-            ))
-        return statuses
+        return [UserStatus(
+            username=self._cell(row, "username_column"),
+            enrolled=self._cell(row, "status_column").casefold() == c.enrolled_text.casefold(),
+            device_name=self._optional_cell(row, "device_column") or None,
+            account_holder="role_column" in c
+            and self._optional_cell(row, "role_column").casefold() == c.account_holder_text.casefold(),
+        ) for row in read_table(self.users)]
 
     def search(self, username: str) -> list[UserStatus]:
         self.search_field.fill(username)
