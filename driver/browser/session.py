@@ -196,7 +196,8 @@ class BrowserSession(Session):
     def _settings(self) -> PracticeSecuritySettingsPage:
         self._enter()
         if not MainMenu(self._main, self._profile).open_practice_security_settings():
-            raise errors.NotAccountHolder("the Menu shows no Admin entry to this user")
+            admin = self._profile.navigation.admin
+            raise errors.NotAccountHolder(f"the Menu shows this user no Admin entry (profile key {admin.key}: {admin})")
         raise_refusal(self._main, self._profile)
         return PracticeSecuritySettingsPage(self._main, self._profile)
 

@@ -64,6 +64,10 @@ class MfaConfigurationPage:
         return self.apps.present() or (not self.chooses and self.qr_code.present())
 
     def suggested_apps(self) -> tuple[str, ...]:
+        """The apps the screen suggests; the profile says it shows some, so none is a mistake of its."""
+        for element in (self.apps, self.app_entries):
+            if not element.present():
+                raise element.mistake()
         return tuple(name for name in self.app_entries.evaluate_all(_APP_NAMES_JS) if name)  # type: ignore[union-attr]
 
     def choose(self, app: str | None) -> None:
@@ -87,7 +91,13 @@ class MfaConfigurationPage:
 
     # Saving the device
     def has_code_entry(self) -> bool:
-        return self.code.present() and self.save_button.present()
+        """Whether the page asks for the app's code; a code field without the profile's save button
+        is a mistake of the profile, not a refusal of the product."""
+        if not self.code.present():
+            return False
+        if not self.save_button.present():
+            raise self.save_button.mistake()
+        return True
 
     def save(self, code: str, device_name: str) -> None:
         self.code.fill(code)
