@@ -138,7 +138,7 @@ def prepare(settings: BrowserSettings) -> Prepared:
             if persona.resolve_password() is None:
                 raise SetupError(f"profile {profile.path}: personas.{name}.password_env names "
                                  f"{persona.password_env}, which is not set")
-    if settings.cast >= len(profile.casts):
+    if Capability.SEEDING not in capabilities and settings.cast >= len(profile.casts):  # seeded runs use none
         raise SetupError(f"profile {profile.path} names {len(profile.casts)} cast(s) in its pool, too few for "
                          f"worker {settings.cast + 1}: add [[pool]] entries or run fewer workers (-n)")
     if settings.ws_endpoint is None and not (settings.chromium.is_file() and os.access(settings.chromium, os.X_OK)):
