@@ -91,9 +91,12 @@ class MfaConfigurationPage:
 
     # Saving the device
     def has_code_entry(self) -> bool:
-        """Whether the page asks for the app's code; a code field without the profile's save button
-        is a mistake of the profile, not a refusal of the product."""
+        """Whether the page asks for the app's code. A page that shows the QR code and not the code
+        field, or the code field and not the save button, shows a mistake of the profile, not a
+        refusal of the product."""
         if not self.code.present():
+            if self.qr_code.present():
+                raise self.code.mistake()
             return False
         if not self.save_button.present():
             raise self.save_button.mistake()
