@@ -2,8 +2,13 @@
 
 A driver translates its system's refusal (an exception, an error page, a status
 code) into one of these, so steps can say which refusal they expect. `str()` of
-each is the one line the system showed, or a default.
+each is the one line the system showed, or a default. A refusal the driver
+cannot name is a plain `Refused` with the system's words; its `unrecognisable`
+says which named refusals the driver had no means to recognise, so a step that
+expects one of those is skipped with that reason rather than failed.
 """
+
+from collections.abc import Mapping
 
 __all__ = [
     "Refused",
@@ -31,8 +36,11 @@ __all__ = [
 class Refused(Exception):
     """The system refused a documented action; nothing changed."""
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", *, unrecognisable: Mapping[str, str] | None = None) -> None:
         super().__init__(message or type(self).__name__)
+        self.unrecognisable: Mapping[str, str] = dict(unrecognisable or {})
+        """For a refusal the driver could not name: each named refusal (by class name) it
+        has no means to recognise, with why (a browser profile's missing [refusals] key)."""
 
 
 class WrongCredentials(Refused):

@@ -22,6 +22,7 @@ from .errors import CapabilityMissing
 
 __all__ = [
     "Capability",
+    "Detail",
     "Stage",
     "EnrollmentScreen",
     "UserStatus",
@@ -42,6 +43,24 @@ class Capability(str, Enum):
     """Act as vendor support, who resets the MFA of any user."""
     CLIENT_ADDRESS = "client-address"
     """Sign in as if from a chosen IP address."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Detail(str, Enum):
+    """What a system's screens may show beyond what the how-to says they show.
+
+    The how-to has a user name their device, but never says where that name is
+    shown again: a product may show it in User Settings, on the user's own
+    Authenticator page, or nowhere. A step that checks a detail the system
+    does not show is skipped with the system's reason, never passed.
+    """
+
+    DEVICE_NAMES = "device names in User Settings"
+    """`UserStatus.device_name` of the users User Settings list (`user_statuses`, `find_user`)."""
+    OWN_DEVICE_NAME = "the device name in a user's own MFA status"
+    """`UserStatus.device_name` of `own_mfa_status`."""
 
     def __str__(self) -> str:
         return self.value
@@ -74,6 +93,7 @@ class UserStatus:
     username: str
     enrolled: bool
     device_name: str | None = None
+    """None when not enrolled, or where the screen shows no device name (see `Detail`)."""
     account_holder: bool = False
 
 
@@ -161,6 +181,13 @@ class SystemUnderTest(ABC):
     code_latency: float = 2.0
     """Seconds between computing a code and the system checking it; a phone waits
     for a fresh time step rather than send a code this close to expiring."""
+    shows: frozenset[Detail] = frozenset(Detail)
+    """The details the system's screens show: all of them unless the driver says otherwise."""
+
+    def not_shown(self, detail: Detail) -> str:
+        """Why the system does not show `detail`, as a skipped scenario's reason (a driver
+        with a profile names the profile key it lacks)."""
+        return f"the system under test does not show {detail}"
 
     def describe(self) -> dict[str, str]:
         """What the report header shows about this system."""

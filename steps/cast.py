@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from mfa_conformance.driver import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest
+from mfa_conformance.driver import Account, Capability, Detail, EnrollmentScreen, Session, Stage, SystemUnderTest
 from mfa_conformance.authenticator import AuthenticatorApp
 
 from .baseline import Ledger, phone_on
@@ -28,6 +28,12 @@ def require(system: SystemUnderTest, capability: Capability) -> None:
     """Skip the scenario, naming the capability, when the system lacks it."""
     if capability not in system.capabilities:
         pytest.skip(f"the system under test lacks the capability '{capability}'")
+
+
+def require_shown(system: SystemUnderTest, detail: Detail) -> None:
+    """Skip the scenario, with the system's reason, when its screens do not show the detail checked."""
+    if detail not in system.shows:
+        pytest.skip(system.not_shown(detail))
 
 
 @dataclass

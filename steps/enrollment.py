@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from mfa_conformance.driver import EnrollmentScreen
+from mfa_conformance.driver import Detail, EnrollmentScreen
 from mfa_conformance.authenticator import KeyUri, QrCodeReader
 
-from .cast import Cast, Persona
+from .cast import Cast, Persona, require_shown
 from .outcome import Outcome, attempt
 
 PRONOUN = r"(?:her|his|their)"
@@ -157,6 +157,7 @@ def _(cast: Cast) -> None:
 def _(cast: Cast, outcome: Outcome, name: str, device: str) -> None:
     status = cast[name].ensure_signed_in().own_mfa_status()
     assert status.enrolled, f"{name}'s MFA status is not enrolled"
+    require_shown(cast.system, Detail.OWN_DEVICE_NAME)
     assert status.device_name == device, f"{name}'s device is {status.device_name!r}, not {device!r}"
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from mfa_conformance.driver import UserStatus
+from mfa_conformance.driver import Detail, UserStatus
 
-from .cast import Cast
+from .cast import Cast, require_shown
 from .outcome import Outcome, attempt
 
 FORMS = {
@@ -83,4 +83,5 @@ def _(cast: Cast, name: str, no: str | None, device: str | None) -> None:
         assert not status.enrolled, f"User Settings show {name} enrolled with {status.device_name!r}"
     else:
         assert status.enrolled, f"User Settings show {name} not enrolled"
+        require_shown(cast.system, Detail.DEVICE_NAMES)
         assert status.device_name == device, f"User Settings show {name}'s device as {status.device_name!r}"

@@ -11,56 +11,27 @@ overrides only what differs. See docs/browser.md.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Mapping
 
 from mfa_conformance import profiles
 from mfa_conformance.driver import errors
 
 from .casts import CastEntry, PersonaEntry, PracticeEntry, read_casts
+from .locators import LOCATOR_KINDS, ConsoleField, LocatorSpec
 from .profile_checks import ProfileError, check_keys, table, typed
+from .screens import SCREENS, SECTIONS, Section, read_sections
 
-__all__ = ["Profile", "ProfileError", "LocatorSpec", "Section", "PracticeEntry", "PersonaEntry",
-           "DEFAULT_PROFILE", "PROFILES_DIR", "load_profile", "REFUSALS", "HOOK_CAPABILITIES"]
+__all__ = ["Profile", "ProfileError", "LocatorSpec", "ConsoleField", "Section", "SCREENS", "LOCATOR_KINDS",
+           "PracticeEntry", "PersonaEntry", "DEFAULT_PROFILE", "PROFILES_DIR", "load_profile", "REFUSALS",
+           "HOOK_CAPABILITIES"]
 
 PROFILES_DIR = Path(profiles.__file__).resolve().parent
 DEFAULT_PROFILE = PROFILES_DIR / "reference.toml"
-
-LOCATOR = "locator"
-TEXT = "text"
-PATH = "path"
-
-LOCATOR_KINDS = ("role", "label", "text", "placeholder", "alt", "title", "test_id", "css")
-"""How an element is found; role (with its accessible name) and label are preferred."""
-
-SCREENS: dict[str, dict[str, str]] = {
-    "paths": {"start": PATH, "sign_in": PATH, "application": PATH, "support_console": PATH},
-    "screens": {"sign_in": LOCATOR, "code_prompt": LOCATOR, "setup_required": LOCATOR, "application": LOCATOR,
-                "message": LOCATOR},
-    "sign_in": {"username": LOCATOR, "password": LOCATOR, "submit": LOCATOR},
-    "code_prompt": {"code": LOCATOR, "submit": LOCATOR},
-    "navigation": {"profile_menu": LOCATOR, "security": LOCATOR, "sign_out": LOCATOR, "menu": LOCATOR,
-                   "admin": LOCATOR, "practice_security_settings": LOCATOR},
-    "security": {"authenticator": LOCATOR},
-    "mfa_configuration": {"suggested_apps": LOCATOR, "app_choice": LOCATOR, "other_app": LOCATOR,
-                          "show_qr_code": LOCATOR, "qr_code": LOCATOR, "one_time_code": LOCATOR,
-                          "device_name": LOCATOR, "save": LOCATOR, "status": LOCATOR, "enrolled_text": TEXT,
-                          "device": LOCATOR, "manual_key": LOCATOR},
-    "practice_security_settings": {"enforce": LOCATOR, "save_enforcement": LOCATOR, "safelist": LOCATOR,
-                                   "save_safelist": LOCATOR, "user_settings": LOCATOR},
-    "user_settings": {"search": LOCATOR, "search_submit": LOCATOR, "users": LOCATOR, "username_column": TEXT,
-                      "status_column": TEXT, "device_column": TEXT, "role_column": TEXT, "enrolled_text": TEXT,
-                      "account_holder_text": TEXT, "reset_mfa": LOCATOR},
-    "support_console": {"password": LOCATOR, "open": LOCATOR, "search": LOCATOR, "search_submit": LOCATOR,
-                        "users": LOCATOR, "username_column": TEXT, "reset_mfa": LOCATOR},
-}
-OPTIONAL_KEYS = {("support_console", "password"), ("support_console", "open"), ("mfa_configuration", "manual_key")}
-"""Elements a system may lack: a support console without a password screen, a key only in the QR code."""
 
 REFUSALS = tuple(
     name for name in errors.__all__
@@ -71,46 +42,7 @@ REFUSALS = tuple(
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool}
-TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", *SCREENS}
-
-
-@dataclass(frozen=True)
-class LocatorSpec:
-    """How to find one element: `kind` is one of LOCATOR_KINDS, `value` its argument."""
-
-    kind: str
-    value: str
-    name: str | None = None
-    exact: bool = True
-
-    def __str__(self) -> str:
-        extra = f", name={self.name!r}" if self.name is not None else ""
-        return f"{self.kind}={self.value!r}{extra}"
-
-
-class Section(Mapping[str, Any]):
-    """One table of the profile, by attribute: `profile.sign_in.username`."""
-
-    def __init__(self, name: str, values: Mapping[str, Any]) -> None:
-        self._name = name
-        self._values = dict(values)
-
-    def __getattr__(self, key: str) -> Any:
-        if key.startswith("_"):
-            raise AttributeError(key)
-        try:
-            return self._values[key]
-        except KeyError:
-            raise AttributeError(f"profile section [{self._name}] has no {key!r}") from None
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[key]
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
+TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", *SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -195,26 +127,6 @@ def _parent_profile(path: Path, parent: str) -> Path:
     return beside
 
 
-def _locator(where: str, value: object) -> LocatorSpec:
-    if not isinstance(value, dict):
-        raise ProfileError(f"{where} must be a locator table such as {{ role = \"button\", name = \"Save\" }}")
-    kinds = [k for k in LOCATOR_KINDS if k in value]
-    unknown = sorted(set(value) - set(LOCATOR_KINDS) - {"name", "exact"})
-    if unknown:
-        raise ProfileError(f"{where} has unknown key(s) {', '.join(unknown)} (a locator takes one of "
-                           f"{', '.join(LOCATOR_KINDS)}, with 'name' for a role, and 'exact')")
-    if len(kinds) != 1:
-        raise ProfileError(f"{where} must give exactly one of {', '.join(LOCATOR_KINDS)}")
-    kind = kinds[0]
-    if not isinstance(value[kind], str) or not value[kind]:
-        raise ProfileError(f"{where}.{kind} must be non-empty text")
-    if "name" in value and (kind != "role" or not isinstance(value["name"], str)):
-        raise ProfileError(f"{where}.name is the accessible name of a role locator, as text")
-    if not isinstance(value.get("exact", True), bool):
-        raise ProfileError(f"{where}.exact must be true or false")
-    return LocatorSpec(kind=kind, value=value[kind], name=value.get("name"), exact=value.get("exact", True))
-
-
 def load_profile(path: Path) -> Profile:
     """The profile at `path`, validated whole; ProfileError names the first problem."""
     path = Path(path).resolve()
@@ -239,31 +151,12 @@ def load_profile(path: Path) -> Profile:
                                f"(known: {', '.join(HOOK_CAPABILITIES)})")
         capabilities = tuple(capabilities)
 
-    sections: dict[str, Section] = {}
-    for section, schema in SCREENS.items():
-        where = f"{at}: [{section}]"
-        entries = table(where, data.get(section, {}))
-        check_keys(where, entries, schema)
-        values: dict[str, Any] = {}
-        for key, kind in schema.items():
-            if key not in entries:
-                if (section, key) in OPTIONAL_KEYS:
-                    continue
-                raise ProfileError(f"{where} lacks {key!r}")
-            item = f"{at}: {section}.{key}"
-            if kind == LOCATOR:
-                values[key] = _locator(item, entries[key])
-            else:
-                values[key] = typed(item, entries[key], str)
-                if kind == PATH and not values[key].startswith("/"):
-                    raise ProfileError(f"{item} must be a path starting with '/'")
-        sections[section] = Section(section, values)
+    sections = read_sections(at, data, system.get("support_password_env"))
 
     refusals = table(f"{at}: [refusals]", data.get("refusals", {}))
     check_keys(f"{at}: [refusals]", refusals, set(REFUSALS))
-    missing = [name for name in REFUSALS if name not in refusals]
-    if missing:
-        raise ProfileError(f"{at}: [refusals] lacks {missing[0]!r}: the text by which its message is recognised")
+    # false: the product shows no message of its own for it (over a profile this one extends)
+    refusals = {name: text for name, text in refusals.items() if text is not False}
     for name, text in refusals.items():
         if not isinstance(text, str) or not text.strip():
             raise ProfileError(f"{at}: refusals.{name} must be non-empty text")

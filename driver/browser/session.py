@@ -17,7 +17,7 @@ from .pages import (
     CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
     SecurityPage, UserSettingsPage,
 )
-from .pages.base import ElementMissing, landed_on, raise_refusal
+from .pages.base import landed_on, raise_refusal
 from .profile import Profile
 
 __all__ = ["BrowserSession", "SessionHost", "STAGES"]
@@ -60,6 +60,8 @@ class BrowserSession(Session):
         self._security_url: str | None = None
         self._enrollment: Page | None = None
         """The page showing the QR code and the code entry, between open and save."""
+        self._enrollment_forced = False
+        """Whether that page is the forced setup screen."""
         self._seen: tuple[int, str, Screen] | None = None
         self._landed(screen)
 
@@ -158,25 +160,26 @@ class BrowserSession(Session):
             if screen is Screen.CODE_PROMPT:
                 raise errors.CodeRequired()
             page = self._open_mfa_configuration_tab()
-        config = MfaConfigurationPage(page, self._profile)
-        if not config.offers_choice():
+        forced = screen is Screen.SETUP_REQUIRED
+        config = MfaConfigurationPage(page, self._profile, forced=forced)
+        if not config.offers_enrollment():
             raise_refusal(page, self._profile)
-            if config.own_status()[0]:
+            if not forced and config.own_status()[0]:
                 raise errors.AlreadyEnrolled("the MFA Configuration page offers no new device to an enrolled user")
-            raise ElementMissing("the MFA Configuration page offers no choice of authenticator")
+            raise config.apps.mistake()
         apps = config.suggested_apps()
         if authenticator is not None and authenticator not in apps:
             raise AssertionError(f"the MFA Configuration page does not suggest {authenticator!r} (it suggests {apps})")
         config.choose(authenticator)
         raise_refusal(page, self._profile)
-        self._enrollment = page
+        self._enrollment, self._enrollment_forced = page, forced
         return EnrollmentScreen(suggested_apps=apps, qr_png=config.qr_png())
 
     def save_device(self, code: str, device_name: str) -> None:
         page = self._enrollment
         if page is None or page.is_closed():
             raise errors.NoEnrollmentInProgress()
-        config = MfaConfigurationPage(self._use(page), self._profile)
+        config = MfaConfigurationPage(self._use(page), self._profile, forced=self._enrollment_forced)
         if not config.has_code_entry():
             raise errors.NoEnrollmentInProgress("the page shows no code entry: open the MFA Configuration page first")
         self._system.changed()
@@ -193,7 +196,8 @@ class BrowserSession(Session):
     def _settings(self) -> PracticeSecuritySettingsPage:
         self._enter()
         if not MainMenu(self._main, self._profile).open_practice_security_settings():
-            raise errors.NotAccountHolder("the Menu shows no Admin entry to this user")
+            admin = self._profile.navigation.admin
+            raise errors.NotAccountHolder(f"the Menu shows this user no Admin entry (profile key {admin.key}: {admin})")
         raise_refusal(self._main, self._profile)
         return PracticeSecuritySettingsPage(self._main, self._profile)
 

@@ -121,7 +121,7 @@ def prepare(settings: BrowserSettings) -> Prepared:
     hooks = probe(base_url, profile.test_hooks)
     if profile.capabilities is None:
         offered = set(hooks.hooks) & set(HOOK_CAPABILITIES) if hooks else set()
-        if profile.support_password_env:
+        if any(f.env for f in profile.support_console.fields):  # the console signs in with what they name
             offered.add(Capability.SUPPORT_CONSOLE.value)
     else:
         offered = set(profile.capabilities)
@@ -130,15 +130,15 @@ def prepare(settings: BrowserSettings) -> Prepared:
             raise SetupError(f"profile {profile.path}: system.capabilities names {', '.join(needs_hooks)}, but "
                              f"{base_url}{profile.test_hooks} offers no test hooks")
     capabilities = frozenset(Capability(c) for c in offered)
-    if profile.support_password_env and not os.environ.get(profile.support_password_env):
-        raise SetupError(f"profile {profile.path}: system.support_password_env names "
-                         f"{profile.support_password_env}, which is not set")
+    for entry in profile.support_console.fields:
+        if entry.env and not os.environ.get(entry.env):
+            raise SetupError(f"profile {profile.path}: {entry.source} names {entry.env}, which is not set")
     for cast in profile.casts:
         for name, persona in cast.personas.items():
             if persona.resolve_password() is None:
                 raise SetupError(f"profile {profile.path}: personas.{name}.password_env names "
                                  f"{persona.password_env}, which is not set")
-    if Capability.SEEDING not in capabilities and settings.cast >= len(profile.casts):
+    if Capability.SEEDING not in capabilities and settings.cast >= len(profile.casts):  # seeded runs use none
         raise SetupError(f"profile {profile.path} names {len(profile.casts)} cast(s) in its pool, too few for "
                          f"worker {settings.cast + 1}: add [[pool]] entries or run fewer workers (-n)")
     if settings.ws_endpoint is None and not (settings.chromium.is_file() and os.access(settings.chromium, os.X_OK)):

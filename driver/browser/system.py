@@ -16,19 +16,22 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from mfa_conformance.driver import Account, Capability, Session, SystemUnderTest, errors
+from mfa_conformance.driver import Account, Capability, Detail, Session, SystemUnderTest, errors
 from mfa_conformance.driver.errors import CapabilityMissing
 
 from .evidence import scrub_trace
 from .hooks import TestHooks
 from .pages import MfaConfigurationPage, Screen, SignInPage, SupportConsolePage
-from .pages.base import ElementMissing, landed_on, raise_refusal
-from .profile import CastEntry, PersonaEntry
+from .pages.base import ElementMissing, landed_on, page_path, raise_refusal
+from .profile import CastEntry, ConsoleField, PersonaEntry
 from .session import BrowserSession
 from .settings import Prepared
 
 __all__ = ["BrowserSystem", "BrowserSession", "ProfileMismatch"]
 
+DETAIL_KEYS = {Detail.DEVICE_NAMES: ("user_settings", "device_column"),
+               Detail.OWN_DEVICE_NAME: ("mfa_configuration", "device")}
+"""The profile key that says where the screens show each detail."""
 LAUNCH_ARGS = ["--process-per-site"]
 """One renderer per site and context: a tab Security opens does not start a process of its own."""
 
@@ -59,6 +62,8 @@ class BrowserSystem(SystemUnderTest):
         self.capabilities = prepared.capabilities
         self.code_latency = self.profile.code_latency
         self.name = f"browser driver ({self.profile.name})"
+        self.shows = frozenset(detail for detail, (section, key) in DETAIL_KEYS.items()
+                               if key in self.profile.sections[section])
         self.generation = 0
         """Moves on with every documented action that may change what a session sees."""
         self.last_page: Page | None = None
@@ -108,6 +113,10 @@ class BrowserSystem(SystemUnderTest):
         return {"driver": self.name, "base URL": self.base_url, "profile": str(self.profile.path),
                 "browser": f"Chromium {self._browser.version} ({where})",
                 "capabilities": ", ".join(sorted(map(str, self.capabilities))) or "none"}
+
+    def not_shown(self, detail: Detail) -> str:
+        section, key = DETAIL_KEYS[detail]
+        return f"the system under test does not show {detail}: its profile names no {section}.{key}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -194,7 +203,7 @@ class BrowserSystem(SystemUnderTest):
         page = self.last_page
         if page is not None and not page.is_closed():
             try:
-                hidden = MfaConfigurationPage(page, self.profile).secrets_on_screen()
+                hidden = MfaConfigurationPage.secrets_on_screen(page, self.profile)
                 page.screenshot(path=directory / "screenshot.png", full_page=True, mask=hidden,
                                 mask_color="#888")
                 written["screenshot"] = directory / "screenshot.png"
@@ -222,7 +231,8 @@ class BrowserSystem(SystemUnderTest):
         if screen is Screen.MESSAGE:
             raise_refusal(page, self.profile)
         if screen is Screen.SIGN_IN:
-            raise ElementMissing("signing in led back to the sign-in screen without a message")
+            raise ElementMissing(f"signing in led back to the sign-in screen, and profile key screens.message "
+                                 f"({self.profile.screens.message}) finds no message on {page_path(page)}")
         return BrowserSession(self, page, username, screen)
 
     def support_reset_mfa(self, username: str) -> None:
@@ -230,17 +240,19 @@ class BrowserSystem(SystemUnderTest):
             raise CapabilityMissing(Capability.SUPPORT_CONSOLE)
         page = self.person_browser()
         console = SupportConsolePage(page, self.profile)
-        env = self.profile.support_password_env
-        password = os.environ.get(env) if env else None
-        if password:
-            self._typed_secrets.add(password)
-        console.open(self.url(self.profile.paths.support_console), password)
-        raise_refusal(page, self.profile)
+        console.open(self.url(self.profile.paths.support_console), self._console_value)
         if username not in console.search(username):
             raise errors.UnknownUser("the support console finds no user with that username")
         self.changed()
         console.reset_mfa(username)
         raise_refusal(page, self.profile)
+
+    def _console_value(self, field: ConsoleField) -> str | None:
+        """A support console field's value, from its environment variable; scrubbed from the evidence."""
+        value = os.environ.get(field.env) if field.env else None
+        if value:
+            self._typed_secrets.add(value)
+        return value or None
 
     # Personas from the profile's cast (one per parallel worker), for systems without seeding
     @property

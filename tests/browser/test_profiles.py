@@ -36,6 +36,15 @@ def test_the_shipped_profiles_load():
     ('[user_settings]\nreset_mfa = { role = "button", label = "Reset" }', "exactly one of"),
     ('[user_settings]\nreset_mfa = "Reset MFA"', "user_settings.reset_mfa must be a locator table"),
     ('[refusals]\nCodeRejectd = "wrong"', "unknown key 'CodeRejectd'"),
+    ('[support_console]\nfields = [{ label = "Username" }]', "support_console.fields[0] needs env"),
+    ('[support_console]\nfields = [{ label = "Password", value = "hunter2" }]', "unknown key(s) value"),
+    ('[support_console]\nfields = [{ label = "Username", env = "U" }]', "names both fields and password"),
+    ('[support_console]\npassword = false\nopen = false\nfields = [{ label = "U", env = "U" }]',
+     "support_console.fields needs open"),
+    ('[mfa_configuration]\nlisted_app = { role = "listitem" }', "needs app_choice (the suggested apps are chosen"),
+    ('[forced_setup]\napp_choice = false', "[forced_setup] needs app_choice"),
+    ('[forced_setup]\nqr_code = false', "forced_setup.qr_code cannot be false"),
+    ('[user_settings]\naccount_holder_text = false', "role_column needs account_holder_text"),
     ('[refusals]\nCodeRejected = "(unclosed"', "refusals.CodeRejected is not a valid regular expression"),
     ('[system]\ncapabilities = ["time-travel"]', "unknown capability 'time-travel'"),
     ('[system]\ntimeout_ms = "soon"', "system.timeout_ms must be int"),
@@ -58,6 +67,50 @@ def test_a_profile_lacking_an_element_names_it(tmp_path):
     path.write_text('[system]\nname = "bare"\n', encoding="utf-8")
     with pytest.raises(ProfileError, match=r"\[paths\] lacks 'start'"):
         load_profile(path)
+
+
+def test_refusal_patterns_are_optional(tmp_path):
+    text = DEFAULT_PROFILE.read_text(encoding="utf-8")
+    without = tmp_path / "few-messages.toml"
+    without.write_text(text[:text.index("\n[refusals]")] + '[refusals]\nSelfResetRefused = "contact support"\n',
+                       encoding="utf-8")
+    assert dict(load_profile(without).refusals) == {"SelfResetRefused": "contact support"}
+    assert "CodeRejected" not in load_profile(_profile(tmp_path, '[refusals]\nCodeRejected = false')).refusals
+
+
+def test_a_product_whose_screens_differ_is_described_without_code(tmp_path):
+    profile = load_profile(_profile(tmp_path, """
+[mfa_configuration]                     # the QR code at once, the apps listed as plain text
+app_choice = false
+other_app = false
+show_qr_code = false
+listed_app = { role = "listitem" }
+device = false
+[forced_setup]
+save = { role = "button", name = "Turn on" }
+[user_settings]                         # no device names, no roles
+device_column = false
+role_column = false
+account_holder_text = false
+[support_console]                       # a username and a password, from the environment
+password = false
+fields = [{ label = "Staff login", env = "STAFF_LOGIN" }, { label = "Staff password", env = "STAFF_PASSWORD" }]
+"""))
+    config, forced = profile.mfa_configuration, profile.forced_setup
+    assert "app_choice" not in config and "device" not in config and config.listed_app.key == "mfa_configuration.listed_app"
+    assert forced.save.key == "forced_setup.save" and forced.qr_code.key == "mfa_configuration.qr_code"
+    assert config.save.name == "Save"  # [forced_setup] changes only the forced setup screen
+    assert "device_column" not in profile.user_settings and "role_column" not in profile.user_settings
+    assert [(f.locator.value, f.env, f.source) for f in profile.support_console.fields] == [
+        ("Staff login", "STAFF_LOGIN", "support_console.fields[0].env"),
+        ("Staff password", "STAFF_PASSWORD", "support_console.fields[1].env")]
+
+
+def test_the_older_support_password_is_a_field_of_its_own(tmp_path):
+    profile = load_profile(_profile(tmp_path, '[system]\nsupport_password_env = "ACME_SUPPORT"\n'))
+    [field] = profile.support_console.fields
+    assert (field.locator.value, field.env, field.source) == ("Support password", "ACME_SUPPORT",
+                                                             "system.support_password_env")
 
 
 def test_extends_that_loops_is_refused(tmp_path):

@@ -6,7 +6,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ..profile import Profile
-from .base import ElementMissing, click, locate, present, reveal, submit
+from .base import Element, reveal
 
 __all__ = ["ProfileMenu", "MainMenu"]
 
@@ -14,44 +14,44 @@ __all__ = ["ProfileMenu", "MainMenu"]
 class ProfileMenu:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
-        self.menu = locate(page, profile.navigation.profile_menu)
-        self.security = locate(page, profile.navigation.security)
-        self.sign_out_button = locate(page, profile.navigation.sign_out)
-        self.timeout = profile.timeout_ms
+        timeout = self.timeout = profile.timeout_ms
+        self.menu = Element.of(page, profile.navigation.profile_menu, timeout)
+        self.security = Element.of(page, profile.navigation.security, timeout)
+        self.sign_out_button = Element.of(page, profile.navigation.sign_out, timeout)
 
     def shown(self) -> bool:
-        return present(self.menu)
+        return self.menu.present()
 
     def open_security(self) -> Page:
         """Profile -> Security, which opens in a new tab; the new tab, loaded."""
-        reveal(self.menu, self.security, "profile menu", self.timeout)
+        reveal(self.menu, self.security)
         try:
             with self.page.context.expect_page(timeout=self.timeout) as opened:
-                click(self.security, "Security entry of the profile menu", self.timeout)
+                self.security.click()
         except PlaywrightTimeout:
-            raise ElementMissing("Security did not open a new tab") from None
+            raise self.security.mistake("was clicked and opened no new tab") from None
         tab = opened.value
         tab.wait_for_load_state("domcontentloaded")
         return tab
 
     def sign_out(self) -> None:
-        reveal(self.menu, self.sign_out_button, "profile menu", self.timeout)
-        submit(self.page, self.sign_out_button, "Sign out", self.timeout)
+        reveal(self.menu, self.sign_out_button)
+        self.sign_out_button.submit()
 
 
 class MainMenu:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
-        self.menu = locate(page, profile.navigation.menu)
-        self.admin = locate(page, profile.navigation.admin)
-        self.settings = locate(page, profile.navigation.practice_security_settings)
-        self.timeout = profile.timeout_ms
+        timeout = profile.timeout_ms
+        self.menu = Element.of(page, profile.navigation.menu, timeout)
+        self.admin = Element.of(page, profile.navigation.admin, timeout)
+        self.settings = Element.of(page, profile.navigation.practice_security_settings, timeout)
 
     def open_practice_security_settings(self) -> bool:
         """Menu -> Admin -> Practice Security Settings; False when the Menu offers no Admin entry."""
-        reveal(self.menu, self.admin, "Menu", self.timeout)
-        if not self.admin.first.is_visible():
+        reveal(self.menu, self.admin)
+        if not self.admin.visible():
             return False
-        reveal(self.admin, self.settings, "Admin entry of the Menu", self.timeout)
-        submit(self.page, self.settings, "Practice Security Settings", self.timeout)
+        reveal(self.admin, self.settings)
+        self.settings.submit()
         return True

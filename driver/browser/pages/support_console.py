@@ -1,43 +1,70 @@
-"""The vendor support console: find any user, reset their MFA."""
+"""The vendor support console: sign in to it, find any user, reset their MFA.
+
+The console may ask for nothing, for a password, or for a username and a
+password: the profile lists its sign-in fields (`support_console.fields`),
+each filled from the environment variable the profile names. A console that
+refuses its sign-in fails the support step there and then, with the
+console's own words: that is no answer to the documented reset, and a later
+step would only see its consequences.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page
 
-from ..profile import Profile
-from .base import ElementMissing, column, fill, locate, present, read_table, submit
+from ..profile import ConsoleField, Profile
+from .base import Element, column, locate, page_path, read_table, refusal_on
 
-__all__ = ["SupportConsolePage"]
+__all__ = ["SupportConsolePage", "ConsoleSignInFailed"]
+
+
+class ConsoleSignInFailed(AssertionError):
+    """The support console did not open: its sign-in fields have no value, or it refused them."""
 
 
 class SupportConsolePage:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page, self.profile = page, profile
         self.config = console = profile.support_console
-        self.password = locate(page, console.password) if "password" in console else None
-        self.open_button = locate(page, console.open) if "open" in console else None
-        self.search_field = locate(page, console.search)
-        self.search_button = locate(page, console.search_submit)
-        self.users = locate(page, console.users)
-        self.timeout = profile.timeout_ms
+        timeout = profile.timeout_ms
+        self.fields = [(entry, Element.of(page, entry.locator, timeout)) for entry in console.fields]
+        self.open_button = Element.of(page, console.open, timeout) if "open" in console else None
+        self.search_field = Element.of(page, console.search, timeout)
+        self.search_button = Element.of(page, console.search_submit, timeout)
+        self.users = Element.of(page, console.users, timeout)
 
-    def open(self, url: str, password: str | None) -> None:
+    def _asks(self) -> list[str]:
+        return [entry.locator.key for entry, element in self.fields if element.present()]
+
+    def open(self, url: str, value_of: Callable[[ConsoleField], str | None]) -> None:
+        """Go to the console and, if it asks, sign in with each field's value (`value_of`)."""
         self.page.goto(url, wait_until="domcontentloaded")
-        if self.password is not None and present(self.password):
-            if password is None:
-                raise ElementMissing("the support console asks for a password and the profile names none "
-                                     "(system.support_password_env)")
-            assert self.open_button is not None
-            fill(self.password, password, "support password", self.timeout)
-            submit(self.page, self.open_button, "the support console's sign-in button", self.timeout)
+        if not self._asks():
+            return
+        for entry, element in self.fields:
+            value = value_of(entry)
+            if value is None:
+                raise ConsoleSignInFailed(f"the support console asks for {entry.locator.key} on {page_path(self.page)}"
+                                          f", and {entry.source} names no environment variable that is set")
+            element.fill(value)
+        assert self.open_button is not None  # the profile requires it beside fields
+        self.open_button.submit()
+        refusal = refusal_on(self.page, self.profile)
+        if refusal is not None:
+            raise ConsoleSignInFailed(f"the support console refused its sign-in on {page_path(self.page)}: {refusal}")
+        if still := self._asks():
+            raise ConsoleSignInFailed(f"the support console still asks for {', '.join(still)} on "
+                                      f"{page_path(self.page)} after they were filled in")
 
     def search(self, username: str) -> list[str]:
-        fill(self.search_field, username, "support console search field", self.timeout)
-        submit(self.page, self.search_button, "the support console's search button", self.timeout)
-        return [column(row, self.config.username_column, "support console")
-                for row in read_table(self.users, "support console users", self.timeout)]
+        self.search_field.fill(username)
+        self.search_button.submit()
+        return [column(row, self.config.username_column, "support_console.username_column", self.users)
+                for row in read_table(self.users)]
 
     def reset_mfa(self, username: str) -> None:
-        row = self.users.get_by_role("row").filter(has=self.page.get_by_role("cell", name=username, exact=True))
-        button = locate(row, self.config.reset_mfa)
-        submit(self.page, button, f"Reset MFA for {username!r}", self.timeout)
+        row = self.users.locator.get_by_role("row").filter(has=self.page.get_by_role("cell", name=username, exact=True))
+        spec = self.config.reset_mfa
+        Element(locate(row, spec), spec, self.users.timeout, shown=f"{spec} in the row of {username!r}").submit()

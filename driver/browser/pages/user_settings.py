@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 from mfa_conformance.driver import UserStatus
 
 from ..profile import Profile
-from .base import fill, locate, read_table, column, submit
+from .base import Element, column, read_table
 
 __all__ = ["UserSettingsPage"]
 
@@ -16,35 +16,39 @@ class UserSettingsPage:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
         self.config = settings = profile.user_settings
-        self.search_field = locate(page, settings.search)
-        self.search_button = locate(page, settings.search_submit)
-        self.users = locate(page, settings.users)
-        self.reset_button = locate(page, settings.reset_mfa)
-        self.timeout = profile.timeout_ms
+        timeout = profile.timeout_ms
+        self.search_field = Element.of(page, settings.search, timeout)
+        self.search_button = Element.of(page, settings.search_submit, timeout)
+        self.users = Element.of(page, settings.users, timeout)
+        self.reset_button = Element.of(page, settings.reset_mfa, timeout)
+
+    def _cell(self, row: dict[str, str], key: str) -> str:
+        return column(row, self.config[key], f"user_settings.{key}", self.users)
+
+    def _optional_cell(self, row: dict[str, str], key: str) -> str:
+        """A column the profile may leave out (device, role): a column it names must be there."""
+        return self._cell(row, key) if key in self.config else ""
 
     def statuses(self) -> list[UserStatus]:
+        """Every listed user; device names and roles only where the profile names their columns."""
         c = self.config
-        rows = read_table(self.users, "users", self.timeout)
-        statuses = []
-        for row in rows:
-            device = column(row, c.device_column, "users") if c.device_column.casefold() in row["_columns"] else ""
-            role = column(row, c.role_column, "users") if c.role_column.casefold() in row["_columns"] else ""
-            statuses.append(UserStatus(
-                username=column(row, c.username_column, "users"),
-                enrolled=column(row, c.status_column, "users").casefold() == c.enrolled_text.casefold(),
-                device_name=device or None,
-                account_holder=role.casefold() == c.account_holder_text.casefold(),
-            ))
-        return statuses
+        return [UserStatus(
+            username=self._cell(row, "username_column"),
+            enrolled=self._cell(row, "status_column").casefold() == c.enrolled_text.casefold(),
+            device_name=self._optional_cell(row, "device_column") or None,
+            account_holder="role_column" in c
+            and self._optional_cell(row, "role_column").casefold() == c.account_holder_text.casefold(),
+        ) for row in read_table(self.users)]
 
     def search(self, username: str) -> list[UserStatus]:
-        fill(self.search_field, username, "User Settings search field", self.timeout)
-        submit(self.page, self.search_button, "the search button", self.timeout)
+        self.search_field.fill(username)
+        self.search_button.submit()
         return self.statuses()
 
     def select(self, username: str) -> None:
-        link = self.users.get_by_role("link", name=username, exact=True)
-        submit(self.page, link, f"the user {username!r} in the list", self.timeout)
+        link = self.users.locator.get_by_role("link", name=username, exact=True)
+        Element(link, self.users.spec, self.users.timeout,
+                shown=f"a link {username!r} in the {self.config.username_column!r} column").submit()
 
     def reset_mfa(self) -> None:
-        submit(self.page, self.reset_button, "Reset MFA", self.timeout)
+        self.reset_button.submit()
