@@ -15,6 +15,7 @@ import pytest
 
 from mfa_conformance.driver import Account, Capability, Detail, EnrollmentScreen, Session, Stage, SystemUnderTest
 from mfa_conformance.authenticator import AuthenticatorApp
+from mfa_conformance.driver.errors import Refused
 
 from .baseline import Ledger, phone_on
 
@@ -78,8 +79,16 @@ class Persona:
         return self.last_code
 
     def enter_code(self, code: str | None = None) -> Stage:
+        """A refused code counts towards the lockout, so the account's standing is uncertain
+        until a code is accepted again (which clears the count)."""
         assert self.session is not None, f"{self.name} has not entered a password"
-        return self.session.submit_code(self.code() if code is None else code)
+        try:
+            stage = self.session.submit_code(self.code() if code is None else code)
+        except Refused:
+            self.uncertain = True
+            raise
+        self.uncertain = False
+        return stage
 
     def sign_in_fully(self) -> Session:
         """Password, then the code, or the forced setup when the practice requires it."""

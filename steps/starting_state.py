@@ -180,8 +180,8 @@ def record(cast: Cast, failed: bool) -> None:
         _restore_practices(cast)
     for persona in cast.people:
         standing = ledger.standing(persona.account.username)
-        if failed or persona.uncertain:
-            standing.enrolled, standing.phone = None, persona.enrolled_with
+        if failed or persona.uncertain:  # perhaps locked, or part-way: only a reset makes it known again
+            standing.enrolled, standing.phone = None, None
         else:
             standing.enrolled, standing.phone = persona.enrolled_with is not None, persona.enrolled_with
         standing.device_name = persona.device_name if persona.enrolled_with is not None else None
