@@ -132,3 +132,13 @@ def test_a_failure_outside_any_step_still_fails_in_every_format(tmp_path: Path) 
     assert ET.fromstring(junit_xml(results)).find("testsuite/testcase/failure").get("type") == "error"
     html = render_html(results, tmp_path, tmp_path)
     assert f'id="{scenario.anchor}-failure"' in html and "error in setup: RuntimeError: no browser" in html
+
+
+def test_a_failure_with_a_screenshot_and_no_trace_renders(tmp_path: Path) -> None:
+    """With --browser-trace off a failing scenario leaves a screenshot only."""
+    results = results_with_evidence(tmp_path)
+    results.scenarios[0].evidence = {"screenshot": "evidence/shot.png"}
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "shot.png").write_bytes(PIXEL)
+    html = render_html(results, tmp_path, tmp_path)
+    assert "Screenshot at the failure" in html and "Browser trace" not in html
