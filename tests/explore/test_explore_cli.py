@@ -127,7 +127,7 @@ def test_the_browser_options_reach_the_browser_settings(no_browser_environment: 
     code = main(["--sut", "tests.explore.test_explore_cli:settings_seen_system", "--base-url", "http://127.0.0.1:8123",
                  "--profile", str(profile), "--browser-ws-endpoint", "ws://127.0.0.1:3000/pw",
                  "--browser-executable", str(chromium), "--report-dir", str(tmp_path / "out")])
-    assert code == 2 and "cannot create practices and users" in capsys.readouterr().err
+    assert code == 2 and "names no account for Dana" in capsys.readouterr().err  # it cannot seed, nor names accounts
     [seen] = SEEN
     assert (seen.base_url, seen.profile, seen.ws_endpoint, seen.chromium) == (
         "http://127.0.0.1:8123", profile, "ws://127.0.0.1:3000/pw", chromium)

@@ -18,19 +18,22 @@ from ..browser.served import REPO, ServedApp
 
 STAGING = REPO / "profiles" / "staging-accounts.toml"
 SUPPORT_PASSWORD = "fake-support-password"
-PERSONAS = {"dana.riverside", "erin.riverside", "frank.riverside", "olga.hillside", "olga.hillside-nomfa",
-            "gail.hillside-nomfa"}
+STAGING_PASSWORD = "staging-test-password-from-the-environment"
+"""The shipped staging file names MFA_STAGING_PASSWORD for every account."""
+PERSONAS = {"dana.riverside", "erin.riverside", "frank.riverside", "olga.hillside", "olga.hillside.nomfa",
+            "gail.hillside.nomfa"}
 
 
-def test_the_shipped_staging_file_has_two_casts_with_every_persona():
+def test_the_shipped_staging_file_has_two_casts_with_every_persona(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MFA_STAGING_PASSWORD", STAGING_PASSWORD)
     accounts = load_accounts(STAGING)
     users = {u.username: (p, u) for p in accounts.practices for u in p.users}
     for cast in ("a", "b"):
         assert {name for name in users if name.endswith("." + cast)} == {f"{p}.{cast}" for p in PERSONAS}
     assert users["dana.riverside.a"][1].account_holder and not users["erin.riverside.b"][1].account_holder
-    assert users["gail.hillside-nomfa.b"][0].mfa_available is False
+    assert users["gail.hillside.nomfa.b"][0].mfa_available is False
     assert users["olga.hillside.a"][0].mfa_available is True
-    assert all("fake" in u.password for _, u in users.values())
+    assert all(u.password == STAGING_PASSWORD for _, u in users.values())  # from the environment, not the file
 
 
 def _sign_in(client: Client, username: str, password: str):
@@ -44,16 +47,16 @@ def _users_in(db: Path) -> list[str]:
 
 def test_serve_provisions_the_accounts_and_a_restart_keeps_them_with_their_state(tmp_path):
     app = ServedApp(tmp_path / "staging.sqlite3", test_hooks=False, options=["--accounts", str(STAGING)],
-                    env={"MFA_SUPPORT_PASSWORD": SUPPORT_PASSWORD})
+                    env={"MFA_SUPPORT_PASSWORD": SUPPORT_PASSWORD, "MFA_STAGING_PASSWORD": STAGING_PASSWORD})
     with app:
         assert "--accounts: 12 created, 0 kept" in app.started_line
         assert Client(app.url).get("/_test").status == 404  # a staging server: no test hooks
         dana, erin = Client(app.url), Client(app.url)
-        assert _sign_in(dana, "dana.riverside.a", "fake-dana-a-password").location == "/home"
+        assert _sign_in(dana, "dana.riverside.a", STAGING_PASSWORD).location == "/home"
         assert "dana.riverside.a" in dana.get("/home").body
         settings = dana.get("/admin/security-settings")
         assert dana.post("/admin/security-settings/mfa", {"enforce": "on", "csrf_token": settings.csrf}).status == 303
-        assert _sign_in(erin, "erin.riverside.a", "fake-erin-a-password").location == "/setup"
+        assert _sign_in(erin, "erin.riverside.a", STAGING_PASSWORD).location == "/setup"
         page = erin.post("/setup", {"authenticator": "Authy", "csrf_token": erin.get("/setup").csrf})
         key = re.search(r"\b([A-Z2-7]{32})\b", page.body).group(1)
         saved = erin.post("/setup/device", {"code": pyotp.TOTP(key).now(), "device_name": "Erin's phone",
@@ -64,20 +67,20 @@ def test_serve_provisions_the_accounts_and_a_restart_keeps_them_with_their_state
         assert "--accounts: 0 created, 12 kept" in app.started_line
         assert len(_users_in(app.db)) == 12 == len(set(_users_in(app.db)))
         again = Client(app.url)  # Erin's device was kept: a code, not a new setup
-        assert _sign_in(again, "erin.riverside.a", "fake-erin-a-password").location == "/sign-in/code"
+        assert _sign_in(again, "erin.riverside.a", STAGING_PASSWORD).location == "/sign-in/code"
         frank = Client(app.url)  # and the practice still enforces MFA
-        assert _sign_in(frank, "frank.riverside.a", "fake-frank-a-password").location == "/setup"
+        assert _sign_in(frank, "frank.riverside.a", STAGING_PASSWORD).location == "/setup"
         gail = Client(app.url)
-        assert _sign_in(gail, "gail.hillside-nomfa.b", "fake-gail-b-password").location == "/home"
+        assert _sign_in(gail, "gail.hillside.nomfa.b", STAGING_PASSWORD).location == "/home"
         support = Client(app.url)  # vendor support, behind MFA_SUPPORT_PASSWORD
         door = support.get("/support")
         assert support.post("/support", {"password": SUPPORT_PASSWORD, "csrf_token": door.csrf}).status == 303
         console = support.get("/support?username=erin.riverside.a")
         reset = support.post("/support/users/erin.riverside.a/reset-mfa", {"csrf_token": console.csrf})
         assert reset.status == 303
-        assert _sign_in(Client(app.url), "erin.riverside.a", "fake-erin-a-password").location == "/setup"
+        assert _sign_in(Client(app.url), "erin.riverside.a", STAGING_PASSWORD).location == "/setup"
     logged = app.logged() + app.started_line
-    assert "fake-" not in logged and SUPPORT_PASSWORD not in logged
+    assert STAGING_PASSWORD not in logged and SUPPORT_PASSWORD not in logged
 
 
 def _accounts(tmp_path: Path, text: str) -> Path:
