@@ -125,7 +125,7 @@ def test_kill_9_amid_concurrent_writes_loses_no_acknowledged_change(tmp_path):
             if answer.status == 201:
                 with lock:
                     created.append(username)
-                    if len(created) >= 60:
+                    if len(created) >= 60 and safelists:  # both kinds of writes acknowledged before the kill
                         enough.set()
 
     def change_safelist() -> None:
@@ -138,7 +138,10 @@ def test_kill_9_amid_concurrent_writes_loses_no_acknowledged_change(tmp_path):
             except (urllib.error.URLError, OSError, http.client.HTTPException):  # the kill, mid-request
                 return
             if answer.status == 303:
-                safelists.append(entry)
+                with lock:
+                    safelists.append(entry)
+                    if len(created) >= 60:
+                        enough.set()
 
     threads = [threading.Thread(target=create_users, args=(w,)) for w in range(4)]
     threads.append(threading.Thread(target=change_safelist))
