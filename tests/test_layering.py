@@ -70,6 +70,7 @@ LAYERS = {
     f"{PACKAGE}.features": 0,
     f"{PACKAGE}.profiles": 0,
     f"{PACKAGE}.catalogue": 1,
+    f"{PACKAGE}.positions": 1,
     f"{PACKAGE}.feature_files": 1,
     f"{PACKAGE}.howto": 1,
     f"{PACKAGE}.authenticator": 1,
