@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mfa_conformance.driver.inprocess import InProcessSystem
 from mfa_conformance.simulator import ISSUER, SUGGESTED_APPS, EnrollmentScreen, Simulator, Stage, totp
@@ -146,11 +146,12 @@ class DriftWindowThreeSteps(Simulator):
     """Sign-in accepts codes up to three time steps (90 s) away."""
 
     def submit_code(self, token: str, code: str) -> Stage:
-        saved, totp.DRIFT_STEPS = totp.DRIFT_STEPS, 3
+        saved = self.options
+        self.options = replace(saved, drift_steps=3)
         try:
             return super().submit_code(token, code)
         finally:
-            totp.DRIFT_STEPS = saved
+            self.options = saved
 
 
 @variant("accepts_a_colleagues_code", "SGN-04")
