@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .driver.loading import resolve_sut_spec
-from .plugin import SYSTEM_KEY
+from .plugin import SYSTEM_KEY, declare_positions
 from .catalogue import FEATURES_DIR
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
@@ -111,8 +111,12 @@ def pytest_configure(config: pytest.Config) -> None:
     from .driver.browser.system import BrowserSystem, ProfileMismatch
 
     try:  # the sign-in screen is checked here, once: a worker's error would not read as one line
-        if xdist_controller:
-            BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True, trace=False))).close()
+        if xdist_controller:  # the workers' positions come from the same profile: checked here, once
+            checked = BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True, trace=False)))
+            try:
+                declare_positions(config, checked)
+            finally:
+                checked.close()
         else:
             hand_over(BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True))))
     except ProfileMismatch as error:

@@ -54,11 +54,11 @@ def _(system: SystemUnderTest, hour: int, minute: int, second: int) -> None:
     system.set_time(when if when > now else when + timedelta(days=1))
 
 
-@given(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes) pass"))
-@when(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes) pass"))
+@given(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes|hours) pass"))
+@when(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds|minutes|hours) pass"))
 def _(system: SystemUnderTest, amount: str, unit: str) -> None:
     require(system, Capability.CLOCK)
-    system.advance(int(amount) * (60 if unit == "minutes" else 1))
+    system.advance(int(amount) * {"seconds": 1, "minutes": 60, "hours": 3600}[unit])
 
 
 @given(parsers.parse("{minutes:d} minutes have passed since {name} set up MFA"))

@@ -71,7 +71,7 @@ REFUSALS = tuple(
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool}
-TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", *SCREENS}
+TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", "positions", *SCREENS}
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,8 @@ class Profile:
     refusals: Mapping[str, str]
     casts: tuple[CastEntry, ...] = ()
     """The pool: each a set of real practices with an account for every persona; one per parallel worker."""
+    positions: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """[positions]: the alternatives the product takes (features/positions.toml); the harness checks the values."""
 
     @property
     def practices(self) -> Mapping[str, PracticeEntry]:
@@ -274,6 +276,7 @@ def load_profile(path: Path) -> Profile:
         assert hasattr(errors, name)
 
     casts = read_casts(at, data)
+    positions = table(f"{at}: [positions]", data.get("positions", {}))
 
     timeout = system.get("timeout_ms", 5000)
     if timeout <= 0:
@@ -287,6 +290,6 @@ def load_profile(path: Path) -> Profile:
         support_password_env=system.get("support_password_env"),
         reuse_browser_contexts=system.get("reuse_browser_contexts", True),
         sections=MappingProxyType(sections), refusals=MappingProxyType(dict(refusals)),
-        casts=casts,
+        casts=casts, positions=MappingProxyType(dict(positions)),
     )
 

@@ -57,6 +57,7 @@ class BrowserSystem(SystemUnderTest):
         self.profile = prepared.profile
         self.base_url = prepared.base_url
         self.capabilities = prepared.capabilities
+        self.positions = dict(self.profile.positions)
         self.code_latency = self.profile.code_latency
         self.name = f"browser driver ({self.profile.name})"
         self.generation = 0
