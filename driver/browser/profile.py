@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 from mfa_conformance import profiles
 from mfa_conformance.driver import errors
+from mfa_conformance.positions import PositionsError, declare
 
 from .casts import CastEntry, PersonaEntry, PracticeEntry, read_casts
 from .profile_checks import ProfileError, check_keys, table, typed
@@ -277,6 +278,10 @@ def load_profile(path: Path) -> Profile:
 
     casts = read_casts(at, data)
     positions = table(f"{at}: [positions]", data.get("positions", {}))
+    try:  # checked here, so a bad declaration is named before the base URL is even tried
+        declare((f"{at}: [positions]", positions))
+    except PositionsError as error:
+        raise ProfileError(str(error)) from None
 
     timeout = system.get("timeout_ms", 5000)
     if timeout <= 0:
