@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .base import Base
 from .errors import SelfResetRefused, UnknownUser
-from .state import User, UserView
+from .state import Stage, User, UserView
 
 __all__ = ["UserManagement"]
 
@@ -43,9 +43,15 @@ class UserManagement(Base):
         self._reset(user)
 
     def _reset(self, user: User) -> None:
-        """No device, no lock, and (unless the options keep them) no open session: the next sign-in starts afresh."""
+        """No device, no lock, and (unless the options keep them) no open session: the next sign-in starts
+        afresh. A kept session goes on where it stood, except a sign-in waiting for a code, which ends:
+        no device is left to give one."""
         user.device = None
         user.more_devices = []
         user.wrong_codes, user.locked_at = 0, None
         if self.options.reset_ends_sessions:
             self._end_sessions(user)
+            return
+        for token in [t for t, s in self.state.sessions.items()
+                      if s.username == user.username and s.stage is Stage.CODE_REQUIRED]:
+            del self.state.sessions[token]
