@@ -29,6 +29,7 @@ DELEGATED = {
     "serve": ("mfa_conformance.webapp.cli", "serve the reference simulator as a web app"),
     "report": ("mfa_conformance.report.cli", "render report.html again from machine-readable results"),
     "explore": ("mfa_conformance.explore.cli", "model-based exploration with random sequences of documented actions"),
+    "survey": ("mfa_conformance.survey.cli", "probe a system: which alternative of each declarable position it takes"),
     "package": ("mfa_conformance.evidence.package", "write one signed evidence zip of a run, for an auditor"),
     "verify": ("mfa_conformance.evidence.verify", "check an evidence package's signature and every hash"),
     "compare": ("mfa_conformance.evidence.compare", "what changed between two runs (report folders or packages)"),

@@ -79,6 +79,7 @@ LAYERS = {
     f"{PACKAGE}.driver.browser": 1,
     f"{PACKAGE}.steps": 2,
     f"{PACKAGE}.explore": 2,
+    f"{PACKAGE}.survey": 2,
     f"{PACKAGE}.webapp": 2,
     f"{PACKAGE}.plugin": 3,
     f"{PACKAGE}.console": 3,
