@@ -114,3 +114,33 @@ def test_position_tags_name_known_positions_and_values() -> None:
         parse_tag("position:lockout")
     with pytest.raises(PositionsError, match="is not one of"):
         parse_tag("position:self_reset=perhaps")
+
+
+def test_a_browser_profile_declares_positions_checked_when_it_loads(tmp_path: Path) -> None:
+    from mfa_conformance.driver.browser.profile import ProfileError, load_profile
+
+    profile = tmp_path / "vendor.toml"
+    profile.write_text('extends = "reference"\n[positions]\nlockout_after = 10\nself_reset = "allowed"\n',
+                       encoding="utf-8")
+    assert dict(load_profile(profile).positions) == {"lockout_after": 10, "self_reset": "allowed"}
+    profile.write_text('extends = "reference"\n[positions]\nself_reset = "yes"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"vendor.toml: \[positions\]: self_reset = 'yes' is not one of"):
+        load_profile(profile)
+    assert dict(load_profile(Path(__file__).parents[1] / "profiles" / "reference.toml").positions) == {}
+
+
+def test_the_in_process_simulator_takes_every_declared_alternative() -> None:
+    """Each position maps onto an option of the simulator, and the reference default onto its default."""
+    from dataclasses import asdict
+
+    from mfa_conformance.driver.inprocess import simulator_options
+    from mfa_conformance.simulator import Options
+
+    assert simulator_options(declare()) == Options()
+    for position in POSITIONS.values():
+        values = position.alternatives or range(position.range[0], position.range[1] + 1)
+        options = {value: simulator_options(declare(("t", {position.name: value}))) for value in values}
+        for value, taken in options.items():
+            assert (taken != Options()) is (value != position.default), (position.name, value)
+            changed = {k for k, v in asdict(taken).items() if v != asdict(Options())[k]}
+            assert len(changed) <= 1, (position.name, value, changed)  # one position, one option
