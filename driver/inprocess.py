@@ -7,7 +7,7 @@ freezegun, which the simulator's default clock (`time.time`) follows.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import ParamSpec, TypeVar
 
@@ -19,7 +19,7 @@ from mfa_conformance.simulator import errors as sim_errors
 from . import errors
 from .interface import Capability, EnrollmentScreen, Session, Stage, SystemUnderTest, UserStatus
 
-__all__ = ["InProcessSystem", "InProcessSession", "simulator_system"]
+__all__ = ["InProcessSystem", "InProcessSession", "simulator_system", "simulator_options"]
 
 _REAL_TIME_FOR = ["_pytest.timing", "_pytest.runner", "pytest_bdd.reporting"]
 """Modules that keep the real clock while the simulator's is frozen, so step
@@ -44,6 +44,25 @@ def _translated(method: Callable[P, R]) -> Callable[P, R]:
             raise _REFUSALS[type(refusal)](str(refusal)) from None
 
     return wrapper
+
+
+def simulator_options(positions: Mapping[str, object]) -> simulator.Options:
+    """The simulator's options for the declared positions (features/positions.toml);
+    a position left out keeps the reference's reading."""
+    default = simulator.Options()
+    return simulator.Options(
+        wrong_code_limit=int(positions.get("lockout_after", default.wrong_code_limit)),  # type: ignore[call-overload]
+        lockout_wait=60.0 * int(positions.get("lockout_wait_minutes", 0)),  # type: ignore[call-overload]
+        drift_steps=int(positions.get("drift_steps", default.drift_steps)),  # type: ignore[call-overload]
+        search_ignores_case=positions.get("username_search") == "case-insensitive",
+        self_reset=positions.get("self_reset") == "allowed",
+        reset_ends_sessions=positions.get("reset_sessions", "ended") == "ended",
+        enforcement_ends_sessions=positions.get("enforcement_sessions") == "ended",
+        safelist_normalises=positions.get("safelist_host_bits") == "normalised",
+        safelist_spares_code=positions.get("safelist_spares_code") == "yes",
+        safelist_exempts_holders=positions.get("safelist_account_holders") == "exempt",
+        several_devices=positions.get("devices_per_user") == "several",
+    )
 
 
 def _status(view: simulator.UserView) -> UserStatus:
@@ -119,23 +138,41 @@ class InProcessSession(Session):
 
 
 class InProcessSystem(SystemUnderTest):
-    """A fresh simulator for every scenario."""
+    """A fresh simulator for every scenario, configured to take the run's positions.
+
+    `positions` makes the system declare them itself, as a vendor's driver would;
+    otherwise it takes whatever the run declares (`adopt_positions`)."""
 
     name = "in-process reference simulator"
     capabilities = frozenset(Capability)
     code_latency = 0.05
 
-    def __init__(self, make: Callable[[], simulator.Simulator] = simulator.Simulator) -> None:
+    def __init__(self, make: Callable[[], simulator.Simulator] = simulator.Simulator,
+                 positions: Mapping[str, object] | None = None) -> None:
         self._make = make
-        self._sim = make()
+        self._options: simulator.Options | None = None
+        if positions is not None:
+            self.positions = dict(positions)
+            self._options = simulator_options(positions)
+        self._sim = self._fresh()
         self._frozen: freezegun.api._freeze_time | None = None
         self._frozen_clock: freezegun.api.FrozenDateTimeFactory | None = None
+
+    def _fresh(self) -> simulator.Simulator:
+        sim = self._make()
+        if self._options is not None:
+            sim.options = self._options
+        return sim
 
     def describe(self) -> dict[str, str]:
         return {"driver": self.name, "module": f"{self._make.__module__}.{getattr(self._make, '__qualname__', self._make)}"}
 
+    def adopt_positions(self, positions: Mapping[str, object]) -> None:
+        self._options = simulator_options(positions)
+        self._sim = self._fresh()
+
     def start_scenario(self, name: str) -> None:
-        self._sim = self._make()
+        self._sim = self._fresh()
 
     def finish_scenario(self, failed: bool) -> None:
         if self._frozen is not None:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from types import MappingProxyType
 
 from .errors import CapabilityMissing
 
@@ -189,9 +191,21 @@ class SystemUnderTest(ABC):
         with a profile names the profile key it lacks)."""
         return f"the system under test does not show {detail}"
 
+    positions: Mapping[str, object] = MappingProxyType({})
+    """Where the how-to leaves a choice, the alternatives this system takes
+    (features/positions.toml), e.g. {"lockout_after": 10}; what it does not
+    declare is the reference default. The scenarios check what is declared:
+    a declaration is never a waiver."""
+
     def describe(self) -> dict[str, str]:
         """What the report header shows about this system."""
         return {"driver": self.name}
+
+    def adopt_positions(self, positions: Mapping[str, object]) -> None:
+        """Called once before any scenario with every position the run checks (the
+        system's own, a --positions file's, the reference default for the rest). A
+        system that can be configured to take any of them (the reference simulator)
+        does; a product, which takes the positions it takes, ignores this."""
 
     # Life cycle
     def start_scenario(self, name: str) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from mfa_conformance import simulator
 
-from .inprocess import InProcessSession, _translated
+from .inprocess import InProcessSession, _translated, simulator_options
 from .interface import Account, Capability, Session, SystemUnderTest
 
 __all__ = ["ProvisionedSystem", "provisioned_system", "STAGING_CAST"]
@@ -66,6 +66,9 @@ class ProvisionedSystem(SystemUnderTest):
 
     def describe(self) -> dict[str, str]:
         return {"driver": self.name, "capabilities": ", ".join(sorted(map(str, self.capabilities)))}
+
+    def adopt_positions(self, positions: Mapping[str, object]) -> None:
+        self._sim.options = simulator_options(positions)
 
     def profile_practice(self, display: str, *, mfa_available: bool) -> str | None:
         entry = STAGING_CAST.get((display, mfa_available))

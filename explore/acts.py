@@ -33,7 +33,12 @@ class Acts(Checks):
     """One documented action each, and who may take it."""
 
     def _open_setup_when_enrolled(self, actor: Actor) -> None:
-        """ENR-20: an enrolled user is not offered a second device."""
+        """ENR-20: an enrolled user is not offered a second device (or, declared several, adds one)."""
+        if self.model.rules.several_devices:
+            self._begin_step("add a device")
+            self._scan(actor, new_phone=True)
+            self._save(actor, "right", actor.next_device_name())
+            return
         self._begin_step("open the MFA Configuration page")
         self._act(f"{actor.name} opens the authenticator setup from {actor.possessive} profile's security settings")
         predicted = self.model.open_setup(actor.name, next(self._keys))
@@ -48,7 +53,7 @@ class Acts(Checks):
             assert self.step is not None
             self.step.capabilities.add("needs-client-address")
         act = self._act(text)
-        predicted = self.model.sign_in(actor.name, address)
+        predicted = self.model.sign_in(actor.name, address, self.sut.now())
         act.rests_on = predicted.rests_on
         session, error = self._call(lambda: self.sut.sign_in(actor.account.username, actor.account.password,
                                                              address=address))
@@ -203,7 +208,8 @@ class Acts(Checks):
                 and (not need_phone or a.phone.key is not None)]
 
     def _may_sign_in_for_wrong_codes(self) -> list[Actor]:
-        return [a for a in self._riverside() if self.model.enrolled(a.name) and not self.model.locked(a.name)
+        now = self.sut.now()
+        return [a for a in self._riverside() if self.model.enrolled(a.name) and not self.model.locked(a.name, now)
                 and a.phone.key is not None and not self.model.safelist_of(a.name)]
 
     def _with_open_session(self) -> list[Actor]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from mfa_conformance.driver import Capability
 from mfa_conformance.driver.errors import SystemUnreachable
 from mfa_conformance.driver.loading import SutSpecError, load_system, resolve_sut_spec
+from mfa_conformance.positions import PositionsError, declare, read_declaration
 
 from .baseline import BaselineUnreachable, bring_to_baseline, provisioned_cast
 from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS, Budget, Result, explore
@@ -91,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(default: a random seed, printed)")
     parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="DIR",
                         help=f"where a counterexample is written (default {DEFAULT_REPORT_DIR})")
+    parser.add_argument("--positions", default=None, metavar="FILE",
+                        help="TOML file whose [positions] table declares the alternatives the system takes; the "
+                        "model predicts with them (and the reference simulator takes them); env MFA_POSITIONS")
     browser = parser.add_argument_group("browser driver (--sut browser)", "as for mfa-conformance run; each option "
                                         "also comes from its MFA_* environment variable, the option winning")
     for option, metavar, variable, text in BROWSER_OPTIONS:
@@ -120,10 +124,10 @@ def _browser_environment(args: argparse.Namespace) -> Iterator[None]:
                 os.environ[variable] = value
 
 
-def _summary(result: Result, spec: str) -> dict[str, object]:
+def _summary(result: Result, spec: str, positions: dict[str, object]) -> dict[str, object]:
     example = result.counterexample
     return {
-        "sut": spec, "system": result.system, "seed": result.budget.seed,
+        "sut": spec, "system": result.system, "seed": result.budget.seed, "positions": positions,
         "budget": {"max_examples": result.budget.max_examples, "max_minutes": result.budget.max_minutes,
                    "max_steps": result.budget.max_steps},
         "examples": result.examples, "rules": result.rules, "actions": result.actions,
@@ -149,11 +153,22 @@ def _explore(args: argparse.Namespace) -> int:
     spec = resolve_sut_spec(args.sut)
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # `--sut mypackage.module:factory` from the current folder, as python -m does
+    positions_file = args.positions or os.environ.get("MFA_POSITIONS")
     try:
+        declared = read_declaration(Path(positions_file), f"--positions {positions_file}") if positions_file else {}
+        declare((f"--positions {positions_file}", declared))
         system = load_system(spec)
-    except SutSpecError as error:
+    except (SutSpecError, PositionsError) as error:
         print(f"mfa-conformance explore: {error}", file=sys.stderr)
         return 2
+    try:
+        declaration = declare((f"the system under test ({system.name})", system.positions),
+                              (f"--positions {positions_file}", declared))
+    except PositionsError as error:
+        print(f"mfa-conformance explore: {error}", file=sys.stderr)
+        system.close()
+        return 2
+    system.adopt_positions(dict(declaration))
     if Capability.SEEDING not in system.capabilities:
         try:  # every sequence starts from the profile's accounts, brought back to the baseline
             bring_to_baseline(system, provisioned_cast(system))
@@ -167,13 +182,18 @@ def _explore(args: argparse.Namespace) -> int:
     print(f"exploring {system.name} ({spec}) with seed {seed}: up to {budget.max_examples} sequences of "
           f"{budget.max_steps} actions, {budget.max_minutes:g} minutes"
           + (f"; without {', '.join(lacking)}" if lacking else ""))
+    replay = f" --positions {shlex.quote(positions_file)}" if positions_file else ""
+    if declaration.differences():
+        print("positions the model predicts with: " + ", ".join(f"{name} = {value}" for name, value
+                                                                 in declaration.differences().items()))
     try:
-        result = explore(system, budget, sut=spec, report_dir=args.report_dir)
+        result = explore(system, budget, sut=spec, report_dir=args.report_dir, positions=dict(declaration),
+                         options=replay)
     except SystemUnreachable as error:
         print(f"mfa-conformance explore: the system under test did not answer: {error}", file=sys.stderr)
         return 3
     args.report_dir.mkdir(parents=True, exist_ok=True)
-    (args.report_dir / "exploration.json").write_text(json.dumps(_summary(result, spec), indent=2) + "\n",
+    (args.report_dir / "exploration.json").write_text(json.dumps(_summary(result, spec, dict(declaration)), indent=2) + "\n",
                                                       encoding="utf-8")
     rate = result.actions / result.seconds if result.seconds else 0.0
     figures = f"{result.examples} sequences, {result.actions} actions in {result.seconds:.1f} s ({rate:.0f} actions/s)"
@@ -198,5 +218,5 @@ def _explore(args: argparse.Namespace) -> int:
     if result.feature is not None:
         print(f"  counterexample: {result.feature}")
         given = "".join(f" {option} {shlex.quote(value)}" for option, _, value in _browser_given(args))
-        print(f"  replay: mfa-conformance run --features {result.feature} --sut {spec}{given}")
+        print(f"  replay: mfa-conformance run --features {result.feature} --sut {spec}{replay}{given}")
     return 1

@@ -103,7 +103,8 @@ def _title(example: Counterexample) -> str:
     return f"{last[0].upper()}{last[1:]}, after {example.steps} documented actions"
 
 
-def render_feature(example: Counterexample, *, sut: str, seed: int, title: str | None = None) -> str:
+def render_feature(example: Counterexample, *, sut: str, seed: int, title: str | None = None, options: str = "") -> str:
+    """The counterexample as a feature file; `options` (e.g. --positions FILE) go in its commands."""
     people = _mentioned(example.lines)
     if "Dana" not in people:
         people.insert(0, "Dana")
@@ -115,8 +116,8 @@ def render_feature(example: Counterexample, *, sut: str, seed: int, title: str |
     background = [f"{'Given' if i == 0 else 'And'} {text}" for i, text in enumerate(texts)]
     message = " ".join(example.message.split())
     out = [
-        f"# Found by: mfa-conformance explore --sut {sut} --seed {seed}",
-        f"# Replay:   mfa-conformance run --features <this file> --sut {sut}",
+        f"# Found by: mfa-conformance explore --sut {sut} --seed {seed}{options}",
+        f"# Replay:   mfa-conformance run --features <this file> --sut {sut}{options}",
         "Feature: Exploration counterexample",
         "  A sequence of documented actions, found at random and shrunk, after which the",
         "  system under test did not do what the model of the how-to predicted:",
@@ -133,8 +134,8 @@ def render_feature(example: Counterexample, *, sut: str, seed: int, title: str |
     return "\n".join(out)
 
 
-def write_feature(example: Counterexample, report_dir: Path, *, sut: str, seed: int) -> Path:
+def write_feature(example: Counterexample, report_dir: Path, *, sut: str, seed: int, options: str = "") -> Path:
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / FEATURE_NAME
-    path.write_text(render_feature(example, sut=sut, seed=seed), encoding="utf-8")
+    path.write_text(render_feature(example, sut=sut, seed=seed, options=options), encoding="utf-8")
     return path

@@ -26,6 +26,7 @@ while her phone holds no key).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 from hypothesis import strategies as st
@@ -57,7 +58,7 @@ class Exploration(SigningInRules, EnrollmentRules, SecuritySettingsRules, UserSe
         super().__init__()
         self.sut = type(self).system
         self.caps = self.sut.capabilities
-        self.model = HowTo()
+        self.model = HowTo(type(self).positions)
         self.trace = Trace()
         self.actors: dict[str, Actor] = {}
         self.step: Step | None = None
@@ -112,6 +113,9 @@ class Exploration(SigningInRules, EnrollmentRules, SecuritySettingsRules, UserSe
         self.sut.advance(seconds)
 
 
-def machine_for(system: SystemUnderTest, observer: Observer) -> type[Exploration]:
-    """An `Exploration` bound to one system under test (Hypothesis builds one machine per example)."""
-    return type("Exploration", (Exploration,), {"system": system, "observer": observer})
+def machine_for(system: SystemUnderTest, observer: Observer,
+                positions: Mapping[str, object] | None = None) -> type[Exploration]:
+    """An `Exploration` bound to one system under test and the positions it declares
+    (Hypothesis builds one machine per example)."""
+    return type("Exploration", (Exploration,), {"system": system, "observer": observer,
+                                                "positions": dict(positions or {})})

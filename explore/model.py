@@ -11,18 +11,22 @@ it never sees a TOTP secret, only which key and which time step a code is of.
 
 Where the catalogue is silent the model does not guess: a session whose code
 entry just locked is `Standing.LOCKED_OUT`, and the explorer no longer uses it.
+Where the how-to leaves a choice the model predicts with the declared positions
+(`Rules`), so exploring a product that reads the how-to differently reports
+only real faults.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused
 
-from .model_state import (DRIFT_STEPS, Code, Device, Practice, SessionState, Standing, User, allows,
-                          canonical_safelist, time_step)
+from .model_state import (Code, Device, Practice, Rules, SessionState, Standing, User, allows, canonical_safelist,
+                          time_step)
 
 __all__ = ["Prediction", "Status", "HowTo"]
 
@@ -73,7 +77,8 @@ class HowTo:
     Each method predicts one documented action and, when the action is allowed,
     changes the model as the action should change the system."""
 
-    def __init__(self) -> None:
+    def __init__(self, positions: Mapping[str, object] | None = None) -> None:
+        self.rules = Rules.declared(positions or {})
         self._practices: dict[str, Practice] = {}
         self._users: dict[str, User] = {}
 
@@ -109,8 +114,20 @@ class HowTo:
         device = self._users[persona].device
         return None if device is None else device.key
 
-    def locked(self, persona: str) -> bool:
-        return self._users[persona].locked
+    def locked(self, persona: str, now: float | None = None) -> bool:
+        return self._locked(self._users[persona], now)
+
+    def _locked(self, user: User, now: float | None) -> bool:
+        """SGN-06: the declared number of wrong codes in a row locks code entry until a reset,
+        or (lockout_wait_minutes) until the declared wait has passed, which starts the count again."""
+        if user.wrong_codes < self.rules.lockout_after:
+            return False
+        if self.rules.lockout_wait and user.locked_at is not None:
+            assert now is not None, "a lock that waiting lifts needs the time"
+            if now - user.locked_at >= self.rules.lockout_wait:
+                user.wrong_codes, user.locked_at = 0, None
+                return False
+        return True
 
     def safelist_of(self, persona: str) -> tuple[str, ...]:
         return self._practices[self._users[persona].practice].safelist
@@ -119,18 +136,22 @@ class HowTo:
         return self._practices[self._users[persona].practice].enforced
 
     # ── Signing in ──────────────────────────────────────────────────────────
-    def sign_in(self, persona: str, address: str | None) -> Prediction:
+    def sign_in(self, persona: str, address: str | None, now: float | None = None) -> Prediction:
         """`address` None means an address the safelist allows (the caller makes sure)."""
         user = self._users[persona]
         practice = self._practices[user.practice]
-        if address is not None and not allows(practice.safelist, address):
+        exempt = user.holder and self.rules.safelist_exempts_holders
+        listed = address is None or allows(practice.safelist, address)
+        if not listed and not exempt:
             return Prediction(refused.AddressNotAllowed, rests_on=frozenset({"SAF-20"}))
         if address is None and practice.safelist:
             raise ValueError("the model cannot tell whether the system's own address is safelisted")
         via_safelist = frozenset({"SAF-20", "SAF-22"}) if practice.safelist else frozenset()
-        if user.locked:
+        if self._locked(user, now):
             return Prediction(refused.MfaLocked, rests_on=frozenset({"SGN-06"}))
-        if user.device is not None:
+        if user.device is not None and listed and practice.safelist and self.rules.safelist_spares_code:
+            standing, why = Standing.SIGNED_IN, {"SAF-22"} | user.device.rests_on
+        elif user.device is not None:
             standing, why = Standing.CODE_REQUIRED, {"SGN-01"} | user.device.rests_on
             if practice.switched_off:
                 why |= {"DIS-01"}
@@ -148,11 +169,11 @@ class HowTo:
         """Answer the code prompt of the persona's session (which waits for a code)."""
         user = self._users[persona]
         session = self._live_session(user, Standing.CODE_REQUIRED)
-        if user.locked:
+        if self._locked(user, now):
             session.standing = Standing.LOCKED_OUT
             return Prediction(refused.MfaLocked, rests_on=frozenset({"SGN-06"}))
-        device = user.device
-        assert device is not None, "a session waits for a code only when the user has a device"
+        assert user.devices, "a session waits for a code only when the user has a device"
+        device = next((d for d in user.devices if d.key == code.key), user.devices[0])
         why = self._code_verdict(device, user.retired_keys, code, now)
         if why is None:
             device.last_step = code.step
@@ -160,17 +181,17 @@ class HowTo:
             session.standing = Standing.SIGNED_IN
             return Prediction(value=Standing.SIGNED_IN, rests_on=frozenset({"SGN-01", "SGN-03", "SGN-05"}))
         user.wrong_codes += 1
-        if user.locked:
+        if self._locked(user, now):
+            user.locked_at = now
             session.standing = Standing.LOCKED_OUT
             return Prediction(refused.MfaLocked, rests_on=why | {"SGN-06"})
         return Prediction(refused.CodeRejected, rests_on=why)
 
-    @staticmethod
-    def _code_verdict(device: Device, retired: set[int], code: Code, now: float) -> frozenset[str] | None:
+    def _code_verdict(self, device: Device, retired: set[int], code: Code, now: float) -> frozenset[str] | None:
         """None when the code signs in, else the requirements that refuse it."""
         if code.key != device.key:
             return frozenset({"SGN-04", "MGT-05"} if code.key in retired else {"SGN-04"})
-        if abs(code.step - time_step(now)) > DRIFT_STEPS:
+        if abs(code.step - time_step(now)) > self.rules.drift_steps:
             return frozenset({"SGN-03"})
         if code.step <= device.last_step:
             return frozenset({"SGN-05"})
@@ -184,7 +205,7 @@ class HowTo:
             Standing.SIGNED_IN: {"ENF-20", "SGN-01"},
             Standing.CODE_REQUIRED: {"SGN-01"},
             Standing.SETUP_REQUIRED: {"ENF-10"},
-            Standing.ENDED: {"REC-20"},
+            Standing.ENDED: session.ended_by,
         }[session.standing]
         return Prediction(_STANDING_REFUSAL[session.standing], rests_on=frozenset(why))
 
@@ -201,26 +222,26 @@ class HowTo:
         session = self._live_session(user, Standing.SIGNED_IN, Standing.SETUP_REQUIRED)
         if not self._practices[user.practice].mfa_available:
             return Prediction(refused.MfaNotAvailable, rests_on=frozenset({"ENR-12"}))
-        if user.device is not None:
+        if user.device is not None and not self.rules.several_devices:
             return Prediction(refused.AlreadyEnrolled, rests_on=frozenset({"ENR-20"}))
         session.pending_key = key
-        return Prediction(rests_on=frozenset({"ENR-01", "ENR-03"}))
+        return Prediction(rests_on=frozenset({"ENR-01", "ENR-03"} | ({"ENR-20"} if user.device else set())))
 
     def save_device(self, persona: str, code: Code, name: str, now: float) -> Prediction:
         user = self._users[persona]
         session = self._live_session(user, Standing.SIGNED_IN, Standing.SETUP_REQUIRED)
         assert session.pending_key is not None, "save only after the QR code was shown"
-        if user.device is not None:
+        if user.device is not None and not self.rules.several_devices:
             return Prediction(refused.AlreadyEnrolled, rests_on=frozenset({"ENR-20"}))
         if not name.strip():
             return Prediction(refused.DeviceNameRequired, rests_on=frozenset({"ENR-11"}))
-        if code.key != session.pending_key or abs(code.step - time_step(now)) > DRIFT_STEPS:
+        if code.key != session.pending_key or abs(code.step - time_step(now)) > self.rules.drift_steps:
             return Prediction(refused.CodeRejected, rests_on=frozenset({"ENR-10"}))
-        why = {"ENR-04"} | ({"REC-04"} if user.reset_by else set())
+        why = {"ENR-04"} | ({"REC-04"} if user.reset_by else set()) | ({"ENR-20"} if user.devices else set())
         if session.standing is Standing.SETUP_REQUIRED:
             why |= {"ENF-05"}
-        user.device = Device(name=name.strip(), key=session.pending_key, last_step=code.step,
-                              rests_on=frozenset(why))
+        user.devices.append(Device(name=name.strip(), key=session.pending_key, last_step=code.step,
+                                   rests_on=frozenset(why)))
         user.reset_by = frozenset()
         session.pending_key = None
         session.standing = Standing.SIGNED_IN
@@ -236,6 +257,11 @@ class HowTo:
             return Prediction(refused.MfaNotAvailable, rests_on=frozenset({"ENR-12"}))
         if practice.enforced and not enforced:
             practice.switched_off = True
+        if enforced and not practice.enforced and self.rules.enforcement_ends_sessions:
+            for other in self._users.values():  # ENF-20, declared: the other users' open sessions end at once
+                if other.persona != persona and other.practice == practice.name and other.session is not None \
+                        and other.session.standing.alive:
+                    other.session = SessionState(Standing.ENDED, ended_by=frozenset({"ENF-20"}))
         practice.enforced = enforced
         return Prediction(rests_on=frozenset({"ENF-03"} if enforced else {"DIS-01"}))
 
@@ -250,7 +276,7 @@ class HowTo:
         gate = self._holder_gate(persona)
         if gate is not None:
             return gate
-        parsed = canonical_safelist(entries)
+        parsed = canonical_safelist(entries, normalise=self.rules.safelist_normalises)
         if isinstance(parsed, str):
             return Prediction(refused.InvalidSafelistEntry, value=parsed, rests_on=frozenset({"SAF-21"}))
         self._practices[self._users[persona].practice].safelist = parsed
@@ -275,14 +301,15 @@ class HowTo:
     def status(self, persona: str) -> Status:
         user = self._users[persona]
         return Status(persona=persona, username=user.username, enrolled=user.device is not None,
-                      device_name=user.device.name if user.device else None)
+                      device_name=", ".join(d.name for d in user.devices) if user.devices else None)
 
     def status_rests_on(self, persona: str) -> frozenset[str]:
         """The requirements behind a user's MFA status in User Settings."""
         user = self._users[persona]
         practice = self._practices[user.practice]
         if user.device is not None:
-            why = {"MGT-01"} | user.device.rests_on | ({"DIS-01"} if practice.switched_off else set())
+            why = {"MGT-01"} | {r for d in user.devices for r in d.rests_on} | (
+                {"DIS-01"} if practice.switched_off else set())
         else:
             why = {"MGT-01"} | user.reset_by
         return frozenset(why)
@@ -294,6 +321,11 @@ class HowTo:
             return gate
         practice = self._users[persona].practice
         found = next((u.persona for u in self._users.values() if u.username == query), None)
+        if found is None and self.rules.search_ignores_case:  # MGT-20, declared case-insensitive
+            found = next((u.persona for u in self._users.values()
+                          if u.practice == practice and u.username.casefold() == query.casefold()), None)
+            if found is not None:
+                return Prediction(value=found, rests_on=frozenset({"MGT-03", "MGT-04", "MGT-20"}))
         if found is not None and self._users[found].practice != practice:
             return Prediction(value=None, rests_on=frozenset({"MGT-10"}))
         if found is None:
@@ -309,27 +341,27 @@ class HowTo:
         holder, user = self._users[persona], self._users[target]
         if user.practice != holder.practice:
             return Prediction(refused.UnknownUser, rests_on=frozenset({"MGT-10"}))
-        if target == persona:
+        if target == persona and not self.rules.self_reset:
             return Prediction(refused.SelfResetRefused, rests_on=frozenset({"MGT-21"}))
         practice = self._practices[user.practice]
-        self._reset(user, frozenset({"MGT-05", "REC-01"} | ({"DIS-02"} if practice.switched_off else set())))
-        return Prediction(rests_on=frozenset({"MGT-05", "REC-01"}))
+        why = {"MGT-05", "REC-01"} | ({"MGT-21"} if target == persona else set())
+        self._reset(user, frozenset(why | ({"DIS-02"} if practice.switched_off else set())))
+        return Prediction(rests_on=frozenset(why))
 
     def support_reset(self, target: str) -> Prediction:
         """Vendor support resets anyone's MFA (REC-05)."""
         self._reset(self._users[target], frozenset({"REC-05", "MGT-05"}))
         return Prediction(rests_on=frozenset({"REC-05"}))
 
-    @staticmethod
-    def _reset(user: User, why: frozenset[str]) -> None:
-        """MGT-05: the device goes; SGN-06: the lock lifts; REC-20: open sessions end."""
-        if user.device is not None:
-            user.retired_keys.add(user.device.key)
-        user.device = None
-        user.wrong_codes = 0
+    def _reset(self, user: User, why: frozenset[str]) -> None:
+        """MGT-05: the devices go; SGN-06: the lock lifts; REC-20: open sessions end (unless declared kept)."""
+        user.retired_keys |= {device.key for device in user.devices}
+        user.devices = []
+        user.wrong_codes, user.locked_at = 0, None
         user.reset_by = why
-        if user.session is not None:
-            user.session = SessionState(Standing.ENDED)
+        kept = not self.rules.reset_ends_sessions
+        if user.session is not None and not (kept and user.session.standing is not Standing.CODE_REQUIRED):
+            user.session = SessionState(Standing.ENDED)  # kept: all but a sign-in waiting for a code, no device left
 
     # ── Shared gates ────────────────────────────────────────────────────────
     def _live_session(self, user: User, *stages: Standing) -> SessionState:

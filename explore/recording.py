@@ -72,6 +72,8 @@ class Recording:
 
     system: ClassVar[SystemUnderTest]
     observer: ClassVar[Observer]
+    positions: ClassVar[dict[str, object]]
+    """The positions the system declares, which the model predicts with."""
 
     sut: SystemUnderTest
     caps: frozenset[Capability]

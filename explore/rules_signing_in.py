@@ -22,6 +22,8 @@ OFFICE = "203.0.113.25"
 """Inside the office range of `explore.rules_security_settings`."""
 ELSEWHERE = "198.51.100.7"
 CODE_KINDS = ("wrong", "reused", "-2", "-1", "1", "2")
+WRONG_CODE_COUNTS = ("one", "two", "one fewer", "as many", "as many")
+"""How many wrong codes in a row, relative to the declared lockout_after."""
 
 
 class SigningInRules(Acts):
@@ -83,23 +85,26 @@ class SigningInRules(Acts):
         self._submit(actor, f"{actor.name} enters the code {actor.possessive} {role} shows", text, code)
 
     @precondition(lambda self: bool(self._may_sign_in_for_wrong_codes()))
-    @rule(who=PEOPLE, count=st.sampled_from((1, 2, 4, 5, 5)))
+    @rule(who=PEOPLE, count=st.sampled_from(WRONG_CODE_COUNTS))
     @recorded
-    def sign_in_with_wrong_codes(self, who: str, count: int) -> None:
+    def sign_in_with_wrong_codes(self, who: str, count: str) -> None:
+        """A few wrong codes, one fewer than the declared limit, or as many as lock code entry."""
         actor = self.actors[who]
-        if actor not in self._may_sign_in_for_wrong_codes():
+        limit = self.model.rules.lockout_after
+        number = {"one": 1, "two": 2, "one fewer": limit - 1, "as many": limit}[count]
+        if actor not in self._may_sign_in_for_wrong_codes() or number < 1:
             return
         step = self._begin_step("sign in and enter wrong codes")
         as_the_step_expects = self._sign_in(actor, None).value is Standing.CODE_REQUIRED
-        for n in range(1, count + 1):
+        for n in range(1, number + 1):
             if not as_the_step_expects:
                 return
             text, code = actor.wrong_code()
             last = self._submit(actor, f"{actor.name} enters a code that is not {actor.possessive} phone's", text, code)
-            if last.refusal is not refused.CodeRejected and n < count:
+            if last.refusal is not refused.CodeRejected and n < number:
                 as_the_step_expects = False
         if as_the_step_expects:
-            step.compact = [Line("When", f"{actor.name} signs in and enters {count} wrong codes in a row"),
+            step.compact = [Line("When", f"{actor.name} signs in and enters {number} wrong codes in a row"),
                             *step.acts[-1].then]
 
     @precondition(lambda self: bool(self._with_open_session()))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
@@ -100,14 +100,18 @@ def _factory(machine: type) -> Callable[[], object]:
     return one_example
 
 
-def explore(system: SystemUnderTest, budget: Budget, *, sut: str, report_dir: Path | None = None) -> Result:
-    """Run random sequences against `system` until the budget is spent or the model and the system disagree."""
+def explore(system: SystemUnderTest, budget: Budget, *, sut: str, report_dir: Path | None = None,
+            positions: Mapping[str, object] | None = None, options: str = "") -> Result:
+    """Run random sequences against `system` until the budget is spent or the model and the system disagree.
+
+    The model predicts with `positions`, the system's declared ones (the reference default for the rest);
+    `options` are those a replay of a counterexample needs besides --sut (e.g. --positions FILE)."""
     observer = Observer(wall_clock)
     result = Result(system=system.name, budget=budget)
     seeds = random.Random(budget.seed)
     deadline = observer.started + budget.max_minutes * 60
     remaining = budget.max_examples
-    machine = machine_for(system, observer)
+    machine = machine_for(system, observer, positions)
     try:
         while remaining > 0:
             if wall_clock() >= deadline:
@@ -125,7 +129,8 @@ def explore(system: SystemUnderTest, budget: Budget, *, sut: str, report_dir: Pa
                                 out_of_time=lambda: wall_clock() >= deadline + SHRINK_GRACE)
                 result.counterexample = counterexample_from(shrunk.machine.trace, shrunk.failure)
                 if report_dir is not None:
-                    result.feature = write_feature(result.counterexample, report_dir, sut=sut, seed=budget.seed)
+                    result.feature = write_feature(result.counterexample, report_dir, sut=sut, seed=budget.seed,
+                                                   options=options)
                 break
             except Flaky as flaky:
                 result.error = f"a failure did not reproduce when replayed (is the system deterministic?): {flaky}"

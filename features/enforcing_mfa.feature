@@ -70,11 +70,20 @@ Feature: Enforcing MFA for all users
       And Erin signs in with her password
       Then Erin is asked to set up MFA before she can continue
 
-    @ENF-20 @interpreted
+    @ENF-20 @interpreted @position:enforcement_sessions=kept
     Example: Sessions open when MFA is enforced go on until the next sign-in
       Given Erin has signed in
       When Dana enforces MFA for all users
       Then Erin can still use the product
       When Erin signs out
       And Erin signs in with her password
+      Then Erin is asked to set up MFA before she can continue
+
+    @ENF-20 @interpreted @position:enforcement_sessions=ended
+    Example: Enforcing MFA ends the sessions open in the practice
+      Given Erin has signed in
+      When Dana enforces MFA for all users
+      Then Erin's session has ended
+      And Dana can still use the product
+      When Erin signs in with her password
       Then Erin is asked to set up MFA before she can continue

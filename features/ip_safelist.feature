@@ -31,8 +31,21 @@ Feature: IP safelist
         | entry           |
         | 203.0.113.300   |
         | office network  |
-        | 10.0.0.1/24     |
         | 192.168.0.0/33  |
+
+    @SAF-21 @interpreted @position:safelist_host_bits=refused
+    Example: A range with host bits set is refused and nothing is saved
+      Given Dana has signed in
+      And Dana has saved the IP safelist "203.0.113.0/24"
+      When Dana saves the IP safelist "198.51.100.0/24" with the entry "10.0.0.1/24"
+      Then she is told that "10.0.0.1/24" is not a valid safelist entry
+      And the IP safelist still holds only "203.0.113.0/24"
+
+    @SAF-21 @interpreted @position:safelist_host_bits=normalised
+    Example: A range with host bits set is saved as the network it lies in
+      Given Dana has signed in
+      When Dana saves the IP safelist "198.51.100.0/24" with the entry "10.0.0.1/24"
+      Then the IP safelist holds exactly "198.51.100.0/24" and "10.0.0.0/24"
 
     @ENF-11 @inferred
     Example: A user who is not an account holder cannot change the safelist
@@ -53,11 +66,17 @@ Feature: IP safelist
         | 203.0.113.25 | signed in                               |
         | 198.51.100.7 | refused because of her address          |
 
-    @SAF-20 @needs-client-address @interpreted
+    @SAF-20 @needs-client-address @interpreted @position:safelist_account_holders=bound
     Example: The safelist applies to the account holder too
       Given Dana has saved the IP safelist "203.0.113.0/24"
       When Dana signs in with her password from 198.51.100.7
       Then Dana is refused because of her address
+
+    @SAF-20 @needs-client-address @interpreted @position:safelist_account_holders=exempt
+    Example: The account holder signs in from outside the safelist
+      Given Dana has saved the IP safelist "203.0.113.0/24"
+      When Dana signs in with her password from 198.51.100.7
+      Then Dana is signed in
 
     @SAF-20 @needs-client-address @interpreted
     Example: A user with MFA is refused from outside the safelist before any code
@@ -72,9 +91,16 @@ Feature: IP safelist
       When Erin signs in with her password from 198.51.100.7
       Then Erin is signed in
 
-    @SAF-22 @needs-client-address @interpreted
+    @SAF-22 @needs-client-address @interpreted @position:safelist_spares_code=no
     Example: A safelisted address does not exempt Erin from MFA
       Given Erin has set up MFA with her phone
       And Dana has saved the IP safelist "203.0.113.0/24"
       When Erin signs in with her password from 203.0.113.25
       Then Erin is asked for a code from her authenticator
+
+    @SAF-22 @needs-client-address @interpreted @position:safelist_spares_code=yes
+    Example: From a safelisted address Erin signs in without a code
+      Given Erin has set up MFA with her phone
+      And Dana has saved the IP safelist "203.0.113.0/24"
+      When Erin signs in with her password from 203.0.113.25
+      Then Erin is signed in

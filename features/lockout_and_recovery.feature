@@ -11,31 +11,57 @@ Feature: Lockout and recovery
     And Erin has set up MFA with her phone
 
   Rule: Wrong codes are limited
+    How many wrong codes in a row lock code entry is the system's declared
+    position (lockout_after; the reference: 5), and so is whether waiting
+    unlocks it (lockout_wait_minutes; the reference: never).
 
-    @SGN-06 @inferred
-    Example: Five wrong codes in a row lock Erin's code entry
-      When Erin signs in and enters 5 wrong codes in a row
+    @SGN-06 @inferred @position:lockout_after
+    Example: As many wrong codes in a row as lock code entry lock Erin's code entry
+      When Erin signs in and enters as many wrong codes in a row as lock code entry
       Then Erin is told that her code entry is locked
       And Erin cannot sign in even with the code her phone shows
 
-    @SGN-06 @needs-clock @inferred
-    Example: Waiting does not unlock code entry
-      Given Erin signs in and enters 5 wrong codes in a row
-      When 60 minutes pass
-      Then Erin cannot sign in even with the code her phone shows
-
-    @SGN-06 @inferred
-    Example: A right code resets the count of wrong codes
-      When Erin signs in and enters 4 wrong codes in a row
-      And Erin enters the code her phone shows
-      And Erin signs out
-      And Erin signs in and enters 4 wrong codes in a row
+    @SGN-06 @inferred @position:lockout_after
+    Example: One wrong code fewer leaves code entry open
+      When Erin signs in and enters one wrong code fewer in a row than lock code entry
       And Erin enters the code her phone shows
       Then Erin is signed in
 
-    @SGN-06 @REC-01 @documented @inferred
+    @SGN-06 @needs-clock @inferred @position:lockout_after @position:lockout_wait_minutes=0
+    Example: Waiting does not unlock code entry
+      Given Erin signs in and enters as many wrong codes in a row as lock code entry
+      When 25 hours pass
+      Then Erin cannot sign in even with the code her phone shows
+
+    @SGN-06 @needs-clock @inferred @position:lockout_after @position:lockout_wait_minutes!=0
+    Example: Code entry unlocks once the lockout's waiting time has passed
+      Given Erin signs in and enters as many wrong codes in a row as lock code entry
+      When the lockout's waiting time but one minute passes
+      Then Erin cannot sign in even with the code her phone shows
+      When one more minute passes
+      And Erin signs in with her password
+      And Erin enters the code her phone shows
+      Then Erin is signed in
+
+    @SGN-06 @needs-clock @inferred @position:lockout_after @position:lockout_wait_minutes!=0
+    Example: After the waiting time as many wrong codes lock code entry again
+      Given Erin signs in and enters as many wrong codes in a row as lock code entry
+      When the lockout's waiting time passes
+      And Erin signs in and enters as many wrong codes in a row as lock code entry
+      Then Erin is told that her code entry is locked
+
+    @SGN-06 @inferred @position:lockout_after
+    Example: A right code resets the count of wrong codes
+      When Erin signs in and enters one wrong code fewer in a row than lock code entry
+      And Erin enters the code her phone shows
+      And Erin signs out
+      And Erin signs in and enters one wrong code fewer in a row than lock code entry
+      And Erin enters the code her phone shows
+      Then Erin is signed in
+
+    @SGN-06 @REC-01 @documented @inferred @position:lockout_after
     Example: The account holder's reset unlocks a locked-out user
-      Given Erin signs in and enters 5 wrong codes in a row
+      Given Erin signs in and enters as many wrong codes in a row as lock code entry
       When Dana resets Erin's MFA
       And Erin signs in with her password
       Then Erin is signed in
@@ -82,11 +108,18 @@ Feature: Lockout and recovery
       And Erin enters the code her old phone shows
       Then the code is refused
 
-    @REC-20 @interpreted
+    @REC-20 @interpreted @position:reset_sessions=ended
     Example: A reset ends the user's open sessions
       Given Erin has signed in
       When Dana resets Erin's MFA
       Then Erin's session has ended
+
+    @REC-20 @interpreted @position:reset_sessions=kept
+    Example: After a reset the user's open session goes on
+      Given Erin has signed in
+      When Dana resets Erin's MFA
+      Then Erin can still use the product
+      And Erin's MFA status in User Settings is not enrolled
 
   Rule: Vendor support resets an account holder
 
@@ -99,10 +132,10 @@ Feature: Lockout and recovery
       And Dana signs in with her password
       Then Dana is asked to set up MFA before she can continue
 
-    @REC-05 @SGN-06 @needs-support-console @documented @inferred
+    @REC-05 @SGN-06 @needs-support-console @documented @inferred @position:lockout_after
     Example: Vendor support unlocks a locked-out account holder
       Given Dana has set up MFA with her phone
-      And Dana signs in and enters 5 wrong codes in a row
+      And Dana signs in and enters as many wrong codes in a row as lock code entry
       When vendor support resets Dana's MFA
       And Dana signs in with her password
       Then Dana is signed in

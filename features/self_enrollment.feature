@@ -98,12 +98,28 @@ Feature: Self-enrollment with an authenticator app
       When Gail opens the authenticator setup from her profile's security settings
       Then she is told that MFA is not available to her practice
 
-  Rule: One device per user
+  Rule: One device per user, or several where the system declares so
 
-    @ENR-20 @interpreted
+    @ENR-20 @interpreted @position:devices_per_user=one
     Example: An enrolled user is not offered a second device
       Given Erin has set up MFA with her phone
       And Erin has signed in
       When Erin opens the authenticator setup from her profile's security settings
       Then she is told that she already has an MFA device
       And Erin's own MFA status shows the device "Erin's phone"
+
+    @ENR-20 @interpreted @position:devices_per_user=several
+    Example: An enrolled user adds a second device and signs in with either
+      Given Erin has set up MFA with her phone
+      And Erin has signed in
+      When Erin opens the authenticator setup from her profile's security settings
+      And Erin scans the QR code with her tablet
+      And she saves the device as "Erin's tablet" with the code her tablet shows
+      And Erin signs out
+      And Erin signs in with her password
+      And Erin enters the code her tablet shows
+      Then Erin is signed in
+      When Erin signs out
+      And Erin signs in with her password
+      And Erin enters the code her phone shows
+      Then Erin is signed in

@@ -51,11 +51,17 @@ Feature: User management
         | without its first letter | nobody |
         | with a letter added      | nobody |
 
-    @MGT-20 @interpreted
+    @MGT-20 @interpreted @position:username_search=case-sensitive
     Example: A username typed in other letter case finds nobody
       Given Dana has signed in
       When Dana searches User Settings for Erin's username in upper case
       Then the search finds nobody
+
+    @MGT-20 @interpreted @position:username_search=case-insensitive
+    Example: A username typed in other letter case finds the user
+      Given Dana has signed in
+      When Dana searches User Settings for Erin's username in upper case
+      Then the search finds Erin
 
     @MGT-10 @inferred
     Example: A search does not find a user of another practice
@@ -82,9 +88,16 @@ Feature: User management
       Then she is told that there is no such user in her practice
       And Olga is asked for a code from her authenticator the next time she signs in
 
-    @MGT-21 @interpreted
+    @MGT-21 @interpreted @position:self_reset=refused
     Example: Dana cannot reset her own MFA
       Given Dana has set up MFA with her phone
       When Dana resets Dana's MFA
       Then she is told to contact vendor support
       And Dana's MFA status in User Settings is enrolled with "Dana's phone"
+
+    @MGT-21 @interpreted @position:self_reset=allowed
+    Example: Dana resets her own MFA
+      Given Dana has set up MFA with her phone
+      When Dana resets Dana's MFA
+      Then Dana's MFA has been reset
+      And Dana signs in afresh without being asked for a code

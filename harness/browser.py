@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .driver.loading import resolve_sut_spec
-from .plugin import SYSTEM_KEY
+from .plugin import SYSTEM_KEY, declare_positions
 from .catalogue import FEATURES_DIR
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
@@ -111,15 +111,15 @@ def pytest_configure(config: pytest.Config) -> None:
     from .driver.browser.system import BrowserSystem, ProfileMismatch
 
     try:  # the sign-in screen is checked here, once: a worker's error would not read as one line
-        if xdist_controller:
-            _check_every_cast(prepared, settings, BrowserSystem)
+        if xdist_controller:  # each worker's cast, and the positions the profile declares: checked here, once
+            _check_every_cast(prepared, settings, BrowserSystem, config)
         else:
             hand_over(BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True))))
     except ProfileMismatch as error:
         raise pytest.UsageError(str(error)) from None
 
 
-def _check_every_cast(prepared, settings: BrowserSettings, make) -> None:
+def _check_every_cast(prepared, settings: BrowserSettings, make, config: pytest.Config) -> None:
     """On the xdist controller: the profile fits the screens, and each worker's cast
     holds only accounts the harness can work from."""
     from .preflight import check_accounts
@@ -128,6 +128,8 @@ def _check_every_cast(prepared, settings: BrowserSettings, make) -> None:
     for cast in range(casts):
         system = make(replace(prepared, settings=replace(settings, check_profile=cast == 0, trace=False, cast=cast)))
         try:
+            if cast == 0:
+                declare_positions(config, system)
             problem = check_accounts(system)
         finally:
             system.close()

@@ -46,10 +46,15 @@ class Requirement:
     """The how-to's sentences this entry comes from (documented) or rests on, verbatim."""
     basis: str | None = None
     """For an entry resting on a standard (RFC, NIST) rather than the how-to: the clause."""
+    positions: tuple[str, ...] = ()
+    """The declarable positions (features/positions.toml) under which this entry is checked."""
+    no_alternative: str | None = None
+    """Why an interpreted entry (or an inferred one fixing a number) admits no other reading."""
 
     def __post_init__(self) -> None:
-        # results.json gives the quotes back as a list; keep the entry hashable and immutable.
+        # results.json gives lists back; keep the entry hashable and immutable.
         object.__setattr__(self, "quotes", tuple(self.quotes))
+        object.__setattr__(self, "positions", tuple(self.positions))
 
     @property
     def summary(self) -> str:
@@ -80,9 +85,12 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Requirement]:
     for rid, entry in data.items():
         if not isinstance(entry, dict):
             raise CatalogueError(f"{path}: {rid} is not a table")
-        unknown = set(entry) - {"kind", "source", "statement", "position", "reason", "quotes", "basis"}
+        unknown = set(entry) - {"kind", "source", "statement", "position", "reason", "quotes", "basis", "positions",
+                                "no_alternative"}
         if unknown:
             raise CatalogueError(f"{path}: {rid} has unknown keys {sorted(unknown)}")
+        if not isinstance(entry.get("positions", []), list):
+            raise CatalogueError(f"{path}: {rid}: positions must be a list of position names")
         try:
             requirement = Requirement(id=rid, **entry)
         except TypeError as error:
@@ -94,5 +102,9 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Requirement]:
         if requirement.kind == "interpreted" and not requirement.position:
             raise CatalogueError(f"{path}: {rid} is interpreted but states no position")
         _check_grounds(path, requirement, entry)
+        if not all(isinstance(name, str) and name for name in requirement.positions):
+            raise CatalogueError(f"{path}: {rid}: positions must be a list of position names")
+        if requirement.kind == "interpreted" and not (requirement.positions or requirement.no_alternative):
+            raise CatalogueError(f"{path}: {rid} is interpreted but names no positions and no no_alternative")
         catalogue[rid] = requirement
     return catalogue

@@ -29,6 +29,7 @@ DELEGATED = {
     "serve": ("mfa_conformance.webapp.cli", "serve the reference simulator as a web app"),
     "report": ("mfa_conformance.report.cli", "render report.html again from machine-readable results"),
     "explore": ("mfa_conformance.explore.cli", "model-based exploration with random sequences of documented actions"),
+    "survey": ("mfa_conformance.survey.cli", "probe a system: which alternative of each declarable position it takes"),
     "package": ("mfa_conformance.evidence.package", "write one signed evidence zip of a run, for an auditor"),
     "verify": ("mfa_conformance.evidence.verify", "check an evidence package's signature and every hash"),
     "compare": ("mfa_conformance.evidence.compare", "what changed between two runs (report folders or packages)"),
@@ -42,7 +43,8 @@ exit status:
      or the run broke off (interrupted, or an internal error)
   2  wrong usage: an unknown option, or an option without its value
   4  bad input: a profile, feature file, --sut module or factory, --expected-failures
-     file or --report-dir that cannot be used, or a selection (-k, -m, --scenario,
+     or --positions file (or a declared position unknown or out of its range) or
+     --report-dir that cannot be used, or a selection (-k, -m, --scenario,
      --features) that is malformed or matches no scenario; one line names the input
 """
 
@@ -121,6 +123,10 @@ def run(argv: list[str]) -> int:
                         help="where report.html and the machine-readable results go (default: reports/)")
     parser.add_argument("--expected-failures", type=Path, metavar="FILE",
                         help="TOML file of known failures: reported as expected; expired or stale entries fail the run")
+    parser.add_argument("--positions", type=Path, metavar="FILE",
+                        help="TOML file whose [positions] table declares the alternatives the system takes where the "
+                        "how-to leaves a choice (as `mfa-conformance survey` writes one); configures the reference "
+                        "simulator too")
     args, pytest_args = parser.parse_known_args(argv)
     import pytest
 
@@ -144,6 +150,11 @@ def run(argv: list[str]) -> int:
             print(f"mfa-conformance run: --expected-failures {args.expected_failures}: no such file", file=sys.stderr)
             return EXIT["bad input"]
         command += ["--expected-failures", str(args.expected_failures.resolve())]
+    if args.positions is not None:
+        if not args.positions.is_file():
+            print(f"mfa-conformance run: --positions {args.positions}: no such file", file=sys.stderr)
+            return EXIT["bad input"]
+        command += ["--positions", str(args.positions)]
     command += ["--report-dir", str(args.report_dir.resolve())]
     watch = _RunWatch()
     code = pytest.main(command, plugins=[watch])

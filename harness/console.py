@@ -29,12 +29,14 @@ from .catalogue import Requirement, load_catalogue
 from .driver.loading import DEFAULT_SUT, resolve_sut_spec
 from .plugin import SCENARIO_PROPERTY
 from .report.collect import EVIDENCE_PROPERTY, redact
+from .report.verdict import NOT_APPLICABLE, judge
 
 __all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
 
-MARKS = {"passed": "✔", "failed": "✘", "skipped": "–", "expected failure": "⚑"}
+MARKS = {"passed": "✔", "failed": "✘", "skipped": "–", "expected failure": "⚑", NOT_APPLICABLE: "○"}
 COLOURS = {"passed": {"green": True}, "failed": {"red": True}}
 REPRODUCE_OPTIONS = (("--base-url", "base_url", "MFA_BASE_URL"), ("--profile", "profile", "MFA_PROFILE"),
+                     ("--positions", "positions", "MFA_POSITIONS"),
                      ("--browser-executable", "browser_executable", "MFA_CHROMIUM"),
                      ("--browser-ws-endpoint", "browser_ws_endpoint", "MFA_BROWSER_WS_ENDPOINT"))
 """Options of the run that a reproducing command needs too (with --sut and --features)."""
@@ -64,6 +66,8 @@ def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:
         outcome["message"] = crash.message if crash is not None else ""
     elif report.skipped and isinstance(report.longrepr, tuple):
         outcome["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
+        if record.get("position_skip"):  # checks an alternative the system does not take
+            outcome["outcome"] = NOT_APPLICABLE
     elif report.failed:
         crash = getattr(report.longrepr, "reprcrash", None)
         outcome["message"] = crash.message if crash is not None else str(report.longrepr).strip().splitlines()[-1]
@@ -78,7 +82,10 @@ def _first_line(message: str) -> str:
 
 
 def _tags(outcome: ScenarioOutcome) -> str:
+    """The requirement IDs, and the alternative of each declared position the scenario checked."""
     tags = " ".join(f"@{t}" for t in outcome["tags"] if t[:3].isupper())
+    if outcome.get("positions") and outcome["outcome"] != NOT_APPLICABLE:
+        tags += " [" + ", ".join(f"{name} = {value}" for name, value in sorted(outcome["positions"].items())) + "]"
     return f"  {tags}" if tags else ""
 
 
@@ -235,6 +242,8 @@ class GherkinConsole:
         state = outcome["outcome"]
         if state == "skipped":
             return [f"skipped: {outcome['message']}"]
+        if state == NOT_APPLICABLE:
+            return [f"not applicable: {outcome['message']}"]
         lines = [outcome["expected"]] if state == "expected failure" else []
         if outcome.get("waited"):
             lines.append(f"waited {duration(outcome['waited'])} on the real clock (the system's clock cannot be moved)")
@@ -281,13 +290,28 @@ class GherkinConsole:
             gap = True
         counts = {k: sum(o["outcome"] == k for o in self.outcomes.values()) for k in ("passed", "failed", "skipped")}
         expected = sum(o["outcome"] == "expected failure" for o in self.outcomes.values())
+        other = sum(o["outcome"] == NOT_APPLICABLE for o in self.outcomes.values())
         if gap:
             self._write()
         if expected:
             self._write(f"expected failures: {expected} (listed in --expected-failures; not counted below)",
                         yellow=True)
+        if other:
+            self._write(f"not applicable: {other} scenario{'s' if other != 1 else ''} of alternatives the system "
+                        f"does not take (declared positions; not counted below)")
+        verdict = self._verdict()
+        colour = {"conformant": {"green": True}, "incomplete": {"yellow": True}}.get(verdict.name, {"red": True})
+        self._write(f"verdict: {verdict.summary()}", bold=True, **colour)
         self._write(f"scenarios: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped",
                     bold=True)
+
+    def _verdict(self):
+        """The run's verdict, as report.html and results.json give it."""
+        writer = self.config.pluginmanager.get_plugin("mfa-report-writer")
+        results = getattr(writer, "results", None)
+        if results is not None:
+            return results.judgement()
+        return judge(((o["outcome"], o["tags"]) for o in self.outcomes.values()), load_catalogue().values())
 
     def _listing(self) -> None:
         """The whole run as Gherkin, for -v, where pytest's own lines replace the live ones."""

@@ -12,7 +12,7 @@ it; a step matches as pytest-bdd matches it (its type, then its parser).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pytest_bdd import exceptions
@@ -73,8 +73,22 @@ def _undefined(feature: Feature, steps: list[StepFunctionContext]) -> list[tuple
     return missing
 
 
-def check_features(path: Path, steps: Iterable[StepFunctionContext]) -> int:
-    """How many scenarios the features at `path` hold; FeatureFileError names the first problem."""
+def _bad_tag(feature: Feature, check_tag: Callable[[str], None]) -> tuple[int, str] | None:
+    """The first scenario tag `check_tag` refuses (with ValueError): (line, why)."""
+    for template in feature.scenarios.values():
+        for tag in sorted(template.tags | feature.tags | (template.rule.tags if template.rule else set())):
+            try:
+                check_tag(tag)
+            except ValueError as error:
+                return template.line_number, str(error)
+    return None
+
+
+def check_features(path: Path, steps: Iterable[StepFunctionContext],
+                   check_tag: Callable[[str], None] | None = None) -> int:
+    """How many scenarios the features at `path` hold; FeatureFileError names the first problem.
+
+    `check_tag` raises ValueError for a tag the run cannot use (an unknown position)."""
     files = feature_files(path)
     if not files:
         raise FeatureFileError(f"features folder {path}: no .feature file in it")
@@ -83,6 +97,8 @@ def check_features(path: Path, steps: Iterable[StepFunctionContext]) -> int:
     for file in files:
         feature = _parse(file)
         scenarios += len(feature.scenarios)
+        if check_tag is not None and (bad := _bad_tag(feature, check_tag)):
+            raise FeatureFileError(f"feature file {file}, line {bad[0]}: {bad[1]}")
         missing = _undefined(feature, definitions)
         if missing:
             more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""

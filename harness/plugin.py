@@ -1,11 +1,17 @@
 """The pytest plugin that binds the scenarios to a system under test.
 
-It adds `--sut` and `--scenario`, registers every catalogue ID and capability
-tag as a marker (so `--strict-markers` catches a typo in a tag), checks the
-feature files and loads the system once before any scenario runs (a problem
+It adds `--sut`, `--scenario` and `--positions`, registers every catalogue ID and
+capability tag as a marker (so `--strict-markers` catches a typo in a tag), checks
+the feature files and loads the system once before any scenario runs (a problem
 with either is one usage-error line, also under pytest-xdist, where the
 controller checks before the workers start), and skips a scenario whose
 capability tag the system lacks, naming the capability.
+
+The run's declared positions (`mfa_conformance.positions`) are the system's own
+and a `--positions` file's, checked and merged when the system is loaded and
+handed to the system (`adopt_positions`, which configures the reference
+simulator); steps read them from the `positions` fixture. A scenario tagged for
+an alternative the system does not take is skipped, naming the position.
 """
 
 from __future__ import annotations
@@ -24,12 +30,18 @@ from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory,
 
 from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
 from .feature_files import FeatureFileError, check_features, registered_steps
+from .positions import TAG_PREFIX, Declaration, PositionsError, declare, load_positions, position_tags, read_declaration
 
-__all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "SYSTEM_KEY", "SCENARIO_PROPERTY"]
+__all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY",
+           "POSITIONS_KEY", "SCENARIO_PROPERTY"]
 
 SCENARIO_PROPERTY = "mfa_scenario"
 
 SYSTEM_KEY = pytest.StashKey[SystemUnderTest]()
+POSITIONS_KEY = pytest.StashKey[Declaration]()
+"""The run's declared positions, once the system is loaded."""
+_FILE_KEY = pytest.StashKey[tuple[str, dict] | None]()
+"""(where, table) of the --positions file, read at configure time."""
 STEPS_DIR = Path(steps_package.__file__).resolve().parent
 
 
@@ -65,6 +77,9 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
     example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
     scenario = template.render(example)
     ran = registry_get_safe(scenario_reports_registry, item)
+    tags = template.tags | template.feature.tags | (template.rule.tags if template.rule else set())
+    declaration = item.config.stash.get(POSITIONS_KEY, None)
+    checked = position_tags(tags) if declaration is not None else []
     reported = ran.serialize()["steps"] if ran is not None else []
     backgrounds = len(template.all_background_steps)
     steps, failure_seen = [], False
@@ -90,8 +105,11 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
         "rule": rule.name if rule else None, "rule_description": (rule.description or "") if rule else "",
         "keyword": scenario.keyword, "scenario": scenario.name, "line": template.line_number,
         "example": callspec.indices.get("_pytest_bdd_example") if callspec else None,
-        "tags": sorted(template.tags | template.feature.tags | (rule.tags if rule else set())),
+        "tags": sorted(tags),
         "steps": steps, "ran": ran is not None,
+        # Which alternative of each position the scenario checked, and why it did not run if it checks another.
+        "positions": {tag.name: declaration[tag.name] for tag in checked},  # type: ignore[index]
+        "position_skip": next((reason for tag in checked if (reason := tag.skip_reason(declaration))), None),
     }
 
 
@@ -106,23 +124,78 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--scenario", action="append", default=None, metavar="NAME",
         help="run only the scenario of this exact name, as the output prints it (repeatable)",
     )
+    group.addoption(
+        "--positions", default=None, metavar="FILE",
+        help="TOML file whose [positions] table declares the alternatives the system takes where the how-to "
+             "leaves a choice (features/positions.toml); configures the reference simulator too; env MFA_POSITIONS",
+    )
+
+
+def _positions_file(config: pytest.Config) -> tuple[str, dict] | None:
+    """The --positions file's table, checked against the positions catalogue (read once);
+    UsageError names the problem."""
+    if _FILE_KEY in config.stash:
+        return config.stash[_FILE_KEY]
+    option = config.getoption("positions", None) or os.environ.get("MFA_POSITIONS")
+    layer = None
+    if option:
+        where = f"--positions {option}"
+        try:
+            table = read_declaration(Path(config.invocation_params.dir, option), where)
+            declare((where, table))
+        except PositionsError as error:
+            raise pytest.UsageError(str(error)) from None
+        layer = (where, table)
+    config.stash[_FILE_KEY] = layer
+    return layer
+
+
+def declare_positions(config: pytest.Config, system: SystemUnderTest) -> Declaration:
+    """The run's positions: the system's own and the --positions file's, checked, merged, and
+    handed to the system; stashed for the `positions` fixture and the reports."""
+    try:
+        profile = system.describe().get("profile")
+    except Exception:  # a vendor's describe() must not cost the run
+        profile = None
+    layers = [(f"profile {profile}: [positions]" if profile else f"the system under test ({system.name})",
+               system.positions)]
+    if (declared := _positions_file(config)) is not None:
+        layers.append(declared)
+    try:
+        declaration = declare(*layers)
+    except PositionsError as error:
+        raise pytest.UsageError(str(error)) from None
+    system.adopt_positions(dict(declaration))
+    config.stash[POSITIONS_KEY] = declaration
+    return declaration
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: object) -> object | None:
+    """`@position:NAME[=VALUE]` becomes the `position` marker, not a marker of its own name."""
+    if tag.startswith(TAG_PREFIX):
+        return pytest.mark.position(tag[len(TAG_PREFIX):])(function)
+    return None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     try:
         catalogue = load_catalogue()
-    except CatalogueError as error:
+        load_positions()
+    except (CatalogueError, PositionsError) as error:
         raise pytest.UsageError(str(error)) from None
+    config.addinivalue_line("markers", "position(NAME[=VALUE]): the scenario checks a declared position")
     for requirement in catalogue.values():
         config.addinivalue_line("markers", f"{requirement.id}: [{requirement.kind}] {requirement.statement}")
     for kind in KINDS:
         config.addinivalue_line("markers", f"{kind}: the scenario checks {kind} behaviour")
     for tag, capability in CAPABILITY_TAGS.items():
         config.addinivalue_line("markers", f"{tag}: needs the capability '{capability}' of the system under test")
+    _positions_file(config)
     if hasattr(config, "workerinput") or not runs_the_suite(config):
         return  # a worker runs what its controller checked
     try:
-        check_features(features_path(), registered_steps())
+        check_features(features_path(), registered_steps(), check_tag=_check_position_tag)
     except FeatureFileError as error:
         raise pytest.UsageError(str(error)) from None
     if config.getoption("numprocesses", None):
@@ -137,15 +210,23 @@ def _check_system_before_workers_start(config: pytest.Config) -> None:
     spec = resolve_sut_spec(config.getoption("sut"))
     try:
         if BUILT_IN.get(spec, spec) == BUILT_IN["browser"]:
-            find_factory(spec)
+            find_factory(spec)  # the browser plugin declares the positions of the system it checks
             return
         system = load_system(spec)
     except SutSpecError as error:
         raise pytest.UsageError(str(error)) from None
     try:
+        declare_positions(config, system)
         _check_accounts(system)
     finally:
         system.close()
+
+
+def _check_position_tag(tag: str) -> None:
+    try:
+        position_tags([tag])
+    except PositionsError as error:
+        raise ValueError(str(error).removeprefix("tag ")) from None
 
 
 def _check_accounts(system: SystemUnderTest, items: list[pytest.Item] | None = None) -> None:
@@ -182,6 +263,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         config.stash[SYSTEM_KEY] = load_system(spec)
     except SutSpecError as error:
         raise pytest.UsageError(str(error)) from None
+    declare_positions(config, config.stash[SYSTEM_KEY])
     if not hasattr(config, "workerinput"):  # under xdist the controller checked (a worker's error is no one line)
         _check_accounts(config.stash[SYSTEM_KEY], items)
 
@@ -196,7 +278,11 @@ def _lacks_capability(item: pytest.Item, system: SystemUnderTest) -> str | None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if not is_scenario(item):
         return
-    capability = _lacks_capability(item, item.config.stash[SYSTEM_KEY])
+    system = item.config.stash[SYSTEM_KEY]
+    skip = scenario_record(item)["position_skip"]
+    if skip:
+        pytest.skip(str(skip))
+    capability = _lacks_capability(item, system)
     if capability is not None:
         pytest.skip(f"the system under test lacks the capability '{capability}'")
 
@@ -205,6 +291,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     system = config.stash.get(SYSTEM_KEY, None)
     if system is not None:
         system.close()
+
+
+@pytest.fixture
+def positions(request: pytest.FixtureRequest) -> Declaration:
+    """The alternatives the system under test declares (the reference default where it declares none)."""
+    return request.config.stash[POSITIONS_KEY]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ pytest_plugins = [
     "mfa_conformance.steps.starting_state",
     "mfa_conformance.steps.common",
     "mfa_conformance.steps.signing_in",
+    "mfa_conformance.steps.lockout",
     "mfa_conformance.steps.enrollment",
     "mfa_conformance.steps.enforcement",
     "mfa_conformance.steps.user_management",

@@ -6,7 +6,9 @@ injectable clock and every refusal is a named error from `simulator.errors`.
 
 from . import errors
 from .enrollment import ISSUER, SUGGESTED_APPS, EnrollmentScreen
+from .options import Options
 from .state import Stage, State, UserView
 from .system import Simulator
 
-__all__ = ["Simulator", "Stage", "State", "UserView", "EnrollmentScreen", "SUGGESTED_APPS", "ISSUER", "errors"]
+__all__ = ["Simulator", "Options", "Stage", "State", "UserView", "EnrollmentScreen", "SUGGESTED_APPS", "ISSUER",
+           "errors"]

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from .clock import Clock
 from .errors import CodeRequired, NotAccountHolder, SessionEnded, SetupRequired
-from .state import Practice, Session, Stage, State, User, UserView
+from .options import WRONG_CODE_LIMIT, Options
+from .state import Device, Practice, Session, Stage, State, User, UserView
 
 __all__ = ["Base", "WRONG_CODE_LIMIT"]
-
-WRONG_CODE_LIMIT = 5
-"""Consecutive wrong sign-in codes before code entry locks (NIST SP 800-63B allows at most 100)."""
 
 
 class Base:
     state: State
     clock: Clock
-    wrong_code_limit: int
+    options: Options
+
+    @property
+    def wrong_code_limit(self) -> int:
+        return self.options.wrong_code_limit
 
     def _session(self, token: str) -> Session:
         session = self.state.sessions.get(token)
@@ -40,13 +42,32 @@ class Base:
         return user, self.state.practices[user.practice]
 
     def _locked(self, user: User) -> bool:
-        return user.wrong_codes >= self.wrong_code_limit
+        return user.wrong_codes >= self.wrong_code_limit and not self._lock_has_expired(user)
+
+    def _lock_has_expired(self, user: User) -> bool:
+        """Where the options let waiting unlock code entry: whether the wait is over."""
+        wait = self.options.lockout_wait
+        return bool(wait) and user.locked_at is not None and self.clock() - user.locked_at >= wait
+
+    def _lift_expired_lock(self, user: User) -> None:
+        """A lock that waiting has lifted starts the count of wrong codes again."""
+        if user.wrong_codes >= self.wrong_code_limit and self._lock_has_expired(user):
+            user.wrong_codes, user.locked_at = 0, None
+
+    @staticmethod
+    def _devices(user: User) -> list[Device]:
+        return [] if user.device is None else [user.device, *user.more_devices]
+
+    def _end_sessions(self, user: User) -> None:
+        for token in [t for t, s in self.state.sessions.items() if s.username == user.username]:
+            del self.state.sessions[token]
 
     def _view(self, user: User) -> UserView:
+        names = [device.name for device in self._devices(user)]
         return UserView(
             username=user.username,
             account_holder=user.account_holder,
             enrolled=user.device is not None,
-            device_name=user.device.name if user.device else None,
+            device_name=", ".join(names) if names else None,
             locked=self._locked(user),
         )

@@ -1,7 +1,8 @@
 """Self-enrollment: Security -> Authenticator -> MFA Configuration.
 
 One device per user: an enrolled user must have MFA reset before enrolling
-another. The forced setup screen under enforcement is this same flow.
+another, unless the options allow several, when the same flow adds one. The
+forced setup screen under enforcement is this same flow.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Enrollment(Base):
         practice = self.state.practices[user.practice]
         if not practice.mfa_available:
             raise MfaNotAvailable()
-        if user.device is not None:
+        if user.device is not None and not self.options.several_devices:
             raise AlreadyEnrolled()
         secret = totp.new_secret()
         session.pending_secret = secret
@@ -53,15 +54,19 @@ class Enrollment(Base):
         if session.pending_secret is None:
             raise NoEnrollmentInProgress()
         user = self.state.users[session.username]
-        if user.device is not None:
+        if user.device is not None and not self.options.several_devices:
             raise AlreadyEnrolled()
         name = device_name.strip()
         if not name:
             raise DeviceNameRequired()
-        step = totp.matching_step(session.pending_secret, code, unix_time=self.clock())
+        step = totp.matching_step(session.pending_secret, code, unix_time=self.clock(), drift=self.options.drift_steps)
         if step is None:
             raise CodeRejected()
-        user.device = Device(name=name, secret=session.pending_secret, last_step=step)
+        device = Device(name=name, secret=session.pending_secret, last_step=step)
+        if user.device is None:
+            user.device = device
+        else:
+            user.more_devices.append(device)
         session.pending_secret = None
         if session.stage is Stage.SETUP_REQUIRED:
             session.stage = Stage.SIGNED_IN

@@ -1,5 +1,9 @@
 """Sign-in: the password, then a code when the user has a device, or the
-setup screen when the practice requires MFA and the user has none."""
+setup screen when the practice requires MFA and the user has none.
+
+The options decide what the how-to leaves open: how many wrong codes lock code
+entry and whether waiting unlocks it, how much clock drift a code may have,
+whether the safelist binds account holders and whether it spares the code."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from .accounts import password_matches
 from .base import Base
 from .errors import AddressNotAllowed, CodeRejected, MfaLocked, SessionEnded, WrongCredentials
 from .safelist import allows
-from .state import Session, Stage, User
+from .state import Session, Stage
 
 __all__ = ["SigningIn"]
 
@@ -24,11 +28,16 @@ class SigningIn(Base):
         if user is None or not password_matches(user, password):
             raise WrongCredentials()
         practice = self.state.practices[user.practice]
-        if not allows(practice.safelist, address):
+        listed = allows(practice.safelist, address)
+        if not listed and not (user.account_holder and self.options.safelist_exempts_holders):
             raise AddressNotAllowed()
         if self._locked(user):
             raise MfaLocked()
-        if user.device is not None:
+        self._lift_expired_lock(user)
+        spared = listed and bool(practice.safelist) and self.options.safelist_spares_code
+        if user.device is not None and spared:
+            stage = Stage.SIGNED_IN
+        elif user.device is not None:
             stage = Stage.CODE_REQUIRED
         elif practice.enforced and practice.mfa_available:
             stage = Stage.SETUP_REQUIRED
@@ -46,15 +55,21 @@ class SigningIn(Base):
         if self._locked(user):
             self._end_sessions(user)
             raise MfaLocked()
-        device = user.device
-        assert device is not None  # a session waits for a code only when the user has a device
-        step = totp.matching_step(device.secret, code, unix_time=self.clock(), after_step=device.last_step)
-        if step is None:
+        self._lift_expired_lock(user)
+        devices = self._devices(user)
+        assert devices, "a session waits for a code only when the user has a device"
+        now = self.clock()
+        matches = [(device, step) for device in devices
+                   if (step := totp.matching_step(device.secret, code, unix_time=now, after_step=device.last_step,
+                                                  drift=self.options.drift_steps)) is not None]
+        if not matches:
             user.wrong_codes += 1
             if self._locked(user):
+                user.locked_at = now if self.options.lockout_wait else None
                 self._end_sessions(user)
                 raise MfaLocked()
             raise CodeRejected()
+        device, step = matches[0]
         device.last_step = step
         user.wrong_codes = 0
         session.stage = Stage.SIGNED_IN
@@ -70,7 +85,3 @@ class SigningIn(Base):
     def sign_out(self, token: str) -> None:
         if self.state.sessions.pop(token, None) is None:
             raise SessionEnded()
-
-    def _end_sessions(self, user: User) -> None:
-        for token in [t for t, s in self.state.sessions.items() if s.username == user.username]:
-            del self.state.sessions[token]

@@ -32,8 +32,12 @@ class User:
     password_hash: bytes
     account_holder: bool = False
     device: Device | None = None
+    more_devices: list[Device] = field(default_factory=list)
+    """Devices added after the first, where the options allow several."""
     wrong_codes: int = 0
     """Consecutive wrong codes at sign-in; reaching the limit locks code entry."""
+    locked_at: float | None = None
+    """When code entry locked (for an option that lets waiting unlock it)."""
 
 
 @dataclass

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .accounts import Accounts
-from .base import WRONG_CODE_LIMIT
 from .clock import Clock, system_clock
 from .enforcement import Enforcement
 from .enrollment import Enrollment
 from .renewal import SessionRenewal
+from .options import Options
 from .safelist import SafelistSettings
 from .signing_in import SigningIn
 from .state import State
@@ -20,10 +22,13 @@ class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, 
     """Every documented action, as methods taking a session token.
 
     Each method either completes or raises an `MfaError` having changed nothing.
+    Where the how-to leaves a choice, `options` says which reading it takes
+    (the reference's by default; `wrong_code_limit` is a shorthand for one).
     """
 
     def __init__(self, *, clock: Clock = system_clock, state: State | None = None,
-                 wrong_code_limit: int = WRONG_CODE_LIMIT) -> None:
+                 wrong_code_limit: int | None = None, options: Options | None = None) -> None:
         self.clock = clock
         self.state = state if state is not None else State()
-        self.wrong_code_limit = wrong_code_limit
+        options = options or Options()
+        self.options = options if wrong_code_limit is None else replace(options, wrong_code_limit=wrong_code_limit)

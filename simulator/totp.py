@@ -73,20 +73,23 @@ def code_at(secret: str, step: int) -> str:
     return _totp(secret).generate_otp(step)
 
 
-def matching_step(secret: str, code: str, *, unix_time: float, after_step: int | None = None) -> int | None:
-    """The time step whose code equals `code`, within one step of `unix_time`,
-    and strictly later than `after_step` (the last step this secret was used for).
+def matching_step(secret: str, code: str, *, unix_time: float, after_step: int | None = None,
+                  drift: int | None = None) -> int | None:
+    """The time step whose code equals `code`, within `drift` steps (DRIFT_STEPS
+    unless given) of `unix_time`, and strictly later than `after_step` (the last
+    step this secret was used for).
 
     Returns None when no step matches; never raises for a malformed code.
     """
     if not (isinstance(code, str) and len(code) == DIGITS and code.isascii() and code.isdigit()):
         return None
+    drift = DRIFT_STEPS if drift is None else drift
     now = time_step(unix_time)
-    first = max(0, now - DRIFT_STEPS)
+    first = max(0, now - drift)
     if after_step is not None:
         first = max(first, after_step + 1)
     found = None
-    for step in range(first, now + DRIFT_STEPS + 1):
+    for step in range(first, now + drift + 1):
         # Compare every candidate so timing does not reveal which step matched.
         if hmac.compare_digest(code_at(secret, step), code) and found is None:
             found = step

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from mfa_conformance.driver import Detail, EnrollmentScreen
-from mfa_conformance.authenticator import KeyUri, QrCodeReader
+from mfa_conformance.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
 
 from .cast import Cast, Persona, require_shown
 from .outcome import Outcome, attempt
@@ -90,6 +90,39 @@ def _(cast: Cast, device: str) -> Outcome:
 def _(cast: Cast) -> Outcome:
     persona = _spotlit(cast)
     return attempt(f"{persona.name} saving an unnamed device", lambda: persona.save_device(""))
+
+
+def _tablet(persona: Persona) -> AuthenticatorApp:
+    """The persona's second device, where the system lets a user have several."""
+    tablet = getattr(persona, "tablet", None)
+    assert isinstance(tablet, AuthenticatorApp), f"{persona.name} has scanned no QR code with a tablet"
+    return tablet
+
+
+@when(parsers.re(rf"(?P<name>\w+) scans the QR code with {PRONOUN} tablet"))
+def _(cast: Cast, name: str) -> None:
+    persona = cast[name]
+    screen = persona.screen or persona.open_setup()
+    tablet = persona.tablet = persona.new_phone()  # type: ignore[attr-defined]
+    tablet.scan(screen.qr_png)
+    persona.screen = None
+    persona.uncertain = True  # the harness's record of accounts knows one phone per account
+
+
+@when(parsers.re(rf"\w+ saves the device as \"(?P<device>[^\"]+)\" with the code {PRONOUN} tablet shows"),
+      target_fixture="outcome")
+def _(cast: Cast, device: str) -> Outcome:
+    persona = _spotlit(cast)
+    assert persona.session is not None
+    code = _tablet(persona).current_code()
+    return attempt(f"{persona.name} saving a second device", lambda: persona.session.save_device(code, device))
+
+
+@when(parsers.re(rf"(?P<name>\w+) enters the code {PRONOUN} tablet shows"), target_fixture="outcome")
+def _(cast: Cast, name: str) -> Outcome:
+    persona = cast[name]
+    code = _tablet(persona).current_code()
+    return attempt(f"{name}'s code from the tablet", lambda: persona.enter_code(code))
 
 
 @then(parsers.re(r"\w+ is asked to choose one of the suggested authenticator apps"))

@@ -63,6 +63,14 @@ def _(cast: Cast, outcome: Outcome) -> None:
     assert _canonical(shown) == _canonical(saved), f"the IP safelist holds {sorted(shown)}"  # type: ignore[arg-type]
 
 
+@then(parsers.re(r"the IP safelist holds exactly \"(?P<first>[^\"]+)\" and \"(?P<second>[^\"]+)\""))
+def _(cast: Cast, outcome: Outcome, first: str, second: str) -> None:
+    outcome.succeeded()
+    assert cast.spotlight is not None
+    shown = cast.holder_of(cast.spotlight.practice).ensure_signed_in().safelist()
+    assert _canonical(shown) == {first, second}, f"the IP safelist holds {sorted(shown)}"
+
+
 @then(parsers.re(r"the IP safelist still holds only \"(?P<entry>[^\"]+)\""))
 def _(cast: Cast, entry: str) -> None:
     assert cast.spotlight is not None

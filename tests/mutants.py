@@ -11,13 +11,19 @@ tests/test_suite_power.py runs the suite against every variant and checks
 that a scenario tagged with the broken requirement fails. A variant no
 scenario catches is a gap in the acceptance suite, never a reason to weaken
 the variant.
+
+Some variants read the how-to as another declarable position does (a lockout
+after 10 wrong codes, a case-insensitive search): `conformant_under` names the
+declaration under which such a variant is no longer broken. It must pass every
+scenario when that is declared, and still fail under the reference default and
+under any other declaration. Every other variant is broken whatever is declared.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from mfa_conformance.driver.inprocess import InProcessSystem
 from mfa_conformance.simulator import ISSUER, SUGGESTED_APPS, EnrollmentScreen, Simulator, Stage, totp
@@ -38,6 +44,9 @@ class Variant:
     """Requirements whose scenarios pass through the broken behaviour, so they may fail too;
     a failing scenario tagged with none of these means the variant breaks more than it says."""
     simulator: type[Simulator]
+    conformant_under: Mapping[str, object] = field(default_factory=dict)
+    """The declared positions under which the variant is not broken but reads the how-to otherwise;
+    empty: broken under every declaration."""
 
     def factory(self) -> InProcessSystem:
         return InProcessSystem(make=self.simulator)
@@ -46,9 +55,11 @@ class Variant:
 VARIANTS: dict[str, Variant] = {}
 
 
-def variant(name: str, breaks: str, *also: str) -> Callable[[type[Simulator]], type[Simulator]]:
+def variant(name: str, breaks: str, *also: str,
+            conformant_under: Mapping[str, object] | None = None) -> Callable[[type[Simulator]], type[Simulator]]:
     def register(cls: type[Simulator]) -> type[Simulator]:
-        VARIANTS[name] = Variant(name=name, breaks=breaks, also=also, simulator=cls)
+        VARIANTS[name] = Variant(name=name, breaks=breaks, also=also, simulator=cls,
+                                 conformant_under=dict(conformant_under or {}))
         return cls
 
     return register
@@ -98,9 +109,10 @@ class EnforceableWithoutMfa(Simulator):
         practice.enforced = enforced
 
 
-@variant("second_device_allowed", "ENR-20")
+@variant("second_device_allowed", "ENR-20", conformant_under={"devices_per_user": "several"})
 class SecondDeviceAllowed(Simulator):
-    """An enrolled user is offered the setup screen again."""
+    """An enrolled user is offered the setup screen again. With one device per user (the reference)
+    saving it is then refused, a fault; configured for several devices it is exactly that alternative."""
 
     def begin_enrollment(self, token: str) -> EnrollmentScreen:
         user = self.state.users[self._session(token).username]
@@ -143,14 +155,15 @@ class ShortSecret(Simulator):
 
 @variant("drift_window_three_steps", "SGN-03")
 class DriftWindowThreeSteps(Simulator):
-    """Sign-in accepts codes up to three time steps (90 s) away."""
+    """Sign-in accepts codes up to three time steps (90 s) away, more than any declarable drift_steps."""
 
     def submit_code(self, token: str, code: str) -> Stage:
-        saved, totp.DRIFT_STEPS = totp.DRIFT_STEPS, 3
+        saved = self.options
+        self.options = replace(saved, drift_steps=3)
         try:
             return super().submit_code(token, code)
         finally:
-            totp.DRIFT_STEPS = saved
+            self.options = saved
 
 
 @variant("accepts_a_colleagues_code", "SGN-04")
@@ -193,15 +206,15 @@ class SetupCodeReusableAtSignIn(Simulator):
 
 @variant("no_lockout", "SGN-06")
 class NoLockout(Simulator):
-    """Wrong codes can be tried without limit."""
+    """Wrong codes can be tried without limit: never conformant, whatever lockout_after is declared."""
 
     def _locked(self, user: User) -> bool:
         return False
 
 
-@variant("lockout_after_ten", "SGN-06")
+@variant("lockout_after_ten", "SGN-06", conformant_under={"lockout_after": 10})
 class LockoutAfterTen(Simulator):
-    """Code entry locks only after 10 wrong codes, not the catalogue's 5."""
+    """Code entry locks only after 10 wrong codes, not the reference's 5: correct when 10 is declared."""
 
     def _locked(self, user: User) -> bool:
         return user.wrong_codes >= 10
@@ -209,7 +222,9 @@ class LockoutAfterTen(Simulator):
 
 @variant("lockout_expires", "SGN-06")
 class LockoutExpires(Simulator):
-    """Locked code entry unlocks by itself after 15 minutes, without a reset."""
+    """Locked code entry unlocks by itself after 15 minutes, without a reset, but the count of wrong
+    codes does not start again: afterwards no number of wrong codes locks it. Broken also when a
+    15-minute wait is declared (lockout_wait_minutes = 15)."""
 
     def _locked(self, user: User) -> bool:
         since: dict[str, float] = self.__dict__.setdefault("_locked_since", {})
@@ -277,9 +292,9 @@ class AnyoneManagesSecuritySettings(Simulator):
         return user, self.state.practices[user.practice]
 
 
-@variant("enforcement_ends_open_sessions", "ENF-20")
+@variant("enforcement_ends_open_sessions", "ENF-20", conformant_under={"enforcement_sessions": "ended"})
 class EnforcementEndsOpenSessions(Simulator):
-    """Switching enforcement on signs out everyone else in the practice at once."""
+    """Switching enforcement on signs out everyone else in the practice at once: correct when declared."""
 
     def set_enforcement(self, token: str, enforced: bool) -> None:
         holder, practice = self._account_holder(token)
@@ -338,9 +353,9 @@ class SearchMatchesPrefixes(Simulator):
         return None
 
 
-@variant("search_ignores_case", "MGT-20")
+@variant("search_ignores_case", "MGT-20", conformant_under={"username_search": "case-insensitive"})
 class SearchIgnoresCase(Simulator):
-    """Search matches the username in any letter case."""
+    """Search matches the username in any letter case: correct when declared case-insensitive."""
 
     def find_user(self, token: str, username: str) -> UserView | None:
         _, practice = self._account_holder(token)
@@ -374,9 +389,9 @@ class ResetsOtherPracticesUsers(Simulator):
         self._reset(user)
 
 
-@variant("self_reset_allowed", "MGT-21")
+@variant("self_reset_allowed", "MGT-21", conformant_under={"self_reset": "allowed"})
 class SelfResetAllowed(Simulator):
-    """An account holder can reset their own MFA."""
+    """An account holder can reset their own MFA: correct when declared allowed."""
 
     def reset_mfa(self, token: str, username: str) -> None:
         _, practice = self._account_holder(token)
@@ -410,9 +425,9 @@ class ResetKeepsTheLock(Simulator):
         user.wrong_codes = count
 
 
-@variant("reset_keeps_sessions", "REC-20")
+@variant("reset_keeps_sessions", "REC-20", conformant_under={"reset_sessions": "kept"})
 class ResetKeepsSessions(Simulator):
-    """Reset MFA leaves the user's open sessions running."""
+    """Reset MFA leaves the user's open sessions running: correct, for every scenario, when declared kept."""
 
     def _reset(self, user: User) -> None:
         user.device = None
@@ -464,9 +479,9 @@ class SafelistSkippedForEnrolledUsers(Simulator):
         return _sign_in_past_the_safelist(self, username, password, address)
 
 
-@variant("safelist_exempts_from_mfa", "SAF-22")
+@variant("safelist_exempts_from_mfa", "SAF-22", conformant_under={"safelist_spares_code": "yes"})
 class SafelistExemptsFromMfa(Simulator):
-    """A sign-in from a safelisted address skips the code."""
+    """A sign-in from a safelisted address skips the code: correct when declared."""
 
     def sign_in(self, username: str, password: str, *, address: str = "127.0.0.1") -> tuple[str, Stage]:
         token, stage = super().sign_in(username, password, address=address)
@@ -475,9 +490,9 @@ class SafelistExemptsFromMfa(Simulator):
         return token, stage
 
 
-@variant("safelist_widens_mistyped_ranges", "SAF-21")
+@variant("safelist_widens_mistyped_ranges", "SAF-21", conformant_under={"safelist_host_bits": "normalised"})
 class SafelistWidensMistypedRanges(Simulator):
-    """A range with host bits set is silently widened instead of refused."""
+    """A range with host bits set is silently widened instead of refused: correct when declared normalised."""
 
     def set_safelist(self, token: str, entries: Iterable[str]) -> None:
         _, practice = self._account_holder(token)

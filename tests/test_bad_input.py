@@ -72,6 +72,49 @@ CASES = {
         {"known.toml": b"this is = not [ toml\n"},
         ["--expected-failures", "known.toml"],
         ["--expected-failures", "known.toml", "not valid TOML"]),
+    "positions-missing": (
+        {},
+        ["--positions", "ours.toml"],
+        ["--positions ours.toml", "no such file"]),
+    "positions-not-toml": (
+        {"ours.toml": b"[positions\nlockout_after = 10\n"},
+        ["--positions", "ours.toml"],
+        ["--positions ours.toml", "not valid TOML"]),
+    "positions-without-the-table": (
+        {"ours.toml": b"lockout_after = 10\n"},
+        ["--positions", "ours.toml"],
+        ["--positions ours.toml", "unknown key 'lockout_after'"]),
+    "position-unknown": (
+        {"ours.toml": b"[positions]\nlockout_limit = 10\n"},
+        ["--positions", "ours.toml"],
+        ["--positions ours.toml", "unknown position 'lockout_limit'"]),
+    "position-out-of-range": (
+        {"ours.toml": b"[positions]\nlockout_after = 101\n"},
+        ["--positions", "ours.toml"],
+        ["--positions ours.toml", "lockout_after = 101 is outside its range, 1 to 100"]),
+    "position-out-of-range-under-xdist": (
+        {"ours.toml": b"[positions]\nlockout_after = 0\n"},
+        ["--positions", "ours.toml", "-n", "2"],
+        ["--positions ours.toml", "lockout_after = 0 is outside its range, 1 to 100"]),
+    "position-not-an-alternative": (
+        {"ours.toml": b'[positions]\nself_reset = "sometimes"\n'},
+        ["--positions", "ours.toml"],
+        ["--positions ours.toml", "self_reset = 'sometimes' is not one of 'refused' or 'allowed'"]),
+    "driver-declares-an-unknown-position": (
+        {"acme_driver.py": b"from mfa_conformance.driver.inprocess import InProcessSystem\n\n"
+                           b"def factory():\n    return InProcessSystem(positions={'lock_after': 10})\n"},
+        ["--sut", "acme_driver:factory"],
+        ["the system under test", "unknown position 'lock_after'"]),
+    "driver-and-file-disagree": (
+        {"acme_driver.py": b"from mfa_conformance.driver.inprocess import InProcessSystem\n\n"
+                           b"def factory():\n    return InProcessSystem(positions={'lockout_after': 10})\n",
+         "ours.toml": b"[positions]\nlockout_after = 7\n"},
+        ["--sut", "acme_driver:factory", "--positions", "ours.toml", "-n", "2"],
+        ["--positions ours.toml: lockout_after = 7, but the system under test", "declares 10"]),
+    "profile-declares-a-position-out-of-range": (
+        {"vendor.toml": b'extends = "reference"\n[positions]\ndrift_steps = 3\n'},
+        ["--sut", "browser", "--base-url", "http://127.0.0.1:9", "--profile", "vendor.toml"],
+        ["vendor.toml", "drift_steps = 3 is outside its range, 0 to 1"]),
 }
 
 

@@ -14,6 +14,7 @@ import pytest
 from pytest_bdd.feature import get_features
 
 from mfa_conformance.catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
+from mfa_conformance.positions import TAG_PREFIX, load_positions, position_tags
 
 ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
 CATALOGUE = load_catalogue()
@@ -45,20 +46,51 @@ def test_scenario_tags_name_known_requirements_and_their_kinds(scenario: str, ta
     assert ids, "the scenario is tagged with no requirement ID"
     assert sorted(ids - set(CATALOGUE)) == [], "unknown requirement IDs"
     assert {t for t in tags if t in KINDS} == {CATALOGUE[i].kind for i in ids}, "kind tags do not match the IDs' kinds"
-    unknown = tags - ids - set(KINDS) - set(CAPABILITY_TAGS)
+    positional = {t for t in tags if t.startswith(TAG_PREFIX)}
+    unknown = tags - ids - set(KINDS) - set(CAPABILITY_TAGS) - positional
     assert not unknown, f"tags that mean nothing to the harness: {sorted(unknown)}"
+    named = {tag.name for tag in position_tags(positional)}  # raises for an unknown position or value
+    positions = load_positions()
+    assert all(ids & set(positions[name].requirements) for name in named), \
+        "a position tag on a scenario of none of the requirements the position belongs to"
+
+
+def test_every_alternative_of_every_closed_position_has_a_scenario_of_its_own() -> None:
+    """So a product taking any alternative is checked on it, not only spared ours."""
+    tagged = {(tag.name, tag.value) for _, tags in IDS for tag in position_tags(tags) if tag.op == "="}
+    wanted = {(p.name, value) for p in load_positions().values() for value in p.alternatives}
+    assert sorted(wanted - tagged) == []
+
+
+POSITION_STEPS = {
+    # a step that reads a declared position, and the position tag its scenario must carry
+    "lockout_after": re.compile(r"as many wrong codes in a row as lock|one wrong code fewer"),
+    "lockout_wait_minutes": re.compile(r"the lockout's waiting time"),
+    "drift_steps": re.compile(r"the drift allows"),
+}
+
+
+@pytest.mark.parametrize(("feature", "scenario", "tags"), SCENARIOS, ids=[name for name, _ in IDS])
+def test_scenarios_declare_the_positions_their_steps_read(feature, scenario, tags) -> None:
+    contexts = [context for examples in scenario.examples for context in examples.as_contexts()] or [{}]
+    texts = [step.name for context in contexts for step in scenario.render(context).steps]
+    named = {tag.name for tag in position_tags(tags)}
+    for name, pattern in POSITION_STEPS.items():
+        if any(pattern.search(text) for text in texts):
+            assert name in named, f"reads the declared {name} but is not tagged @position:{name}"
 
 
 REAL_WAIT_LIMIT = 150
 """Seconds of passing time a scenario may wait on the real clock (steps/common.py); beyond it, @needs-clock."""
-PASSING = re.compile(r"^(\d+) (seconds|minutes) pass")
+PASSING = re.compile(r"^(\d+) (seconds|minutes|hours) pass")
+ALWAYS_THE_CLOCK = re.compile(r"^(it is \d|the lockout's waiting time|one more minute passes)")
 
 
 def _needs_the_clock(text: str) -> bool:
     passing = PASSING.match(text)
     if passing:
-        return int(passing.group(1)) * (60 if passing.group(2) == "minutes" else 1) > REAL_WAIT_LIMIT
-    return bool(re.match(r"^it is \d", text))
+        return int(passing.group(1)) * {"seconds": 1, "minutes": 60, "hours": 3600}[passing.group(2)] > REAL_WAIT_LIMIT
+    return bool(ALWAYS_THE_CLOCK.match(text))
 
 
 class _ClockSteps:

@@ -23,12 +23,16 @@ import pytest
 
 from mfa_conformance.console import Progress, duration, reproduce_command
 
+from .suite_counts import SCENARIOS
+
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = "tests.mutants:search_ignores_case"
 """Finds a username typed in other letter case, which MGT-20 says must find nobody."""
 FAILING = "A username typed in other letter case finds nobody"
-SELECTION = ("-k", "username")
-"""Five scenarios of user management; FAILING is one of them."""
+CHECKED = " [username_search = case-sensitive]"
+"""The alternative of the declared position the failing scenario checked, as its line says."""
+SELECTION = ("-k", "username and not finds_the_user")
+"""Five scenarios of user management (not the one of the case-insensitive search); FAILING is one of them."""
 PROGRESS = re.compile(r"^\[\s*(\d+)/(\d+) (\S+) elapsed(?:, ~(\S+) left)?\]\s+([✔✘–⚑]) (.+)$", re.MULTILINE)
 INTERNALS = ("Traceback", "call_fixture_func", "_pytest", "INTERNALERROR", "short test summary info")
 
@@ -83,21 +87,23 @@ def _check_failing_run(done: Done, *, parallel: bool) -> None:
     assert {total for _, total, *_ in finished} == {"5"}
     failed = [name for *_, mark, name in finished if mark == "✘"]
     feature = "User management: " if parallel else ""
-    assert failed == [f"{feature}{FAILING}  @MGT-20"], done.out
+    assert failed == [f"{feature}{FAILING}  @MGT-20{CHECKED}"], done.out
     step, message, where = (line.strip() for line in done.out.split(failed[0], 1)[1].splitlines()[1:4])
     assert step == "failed at: Then the search finds nobody"
     assert message.startswith("AssertionError: the search found 'erin."), message
     assert where.startswith("details: ") and where.endswith("report.html"), where
     # At the end, each failure once: the requirement, the step, what happened, how to reproduce.
     summary = done.out.split("1 scenario failed:", 1)[1]
-    assert summary.count("✘ ") == 1 and f"✘ User management: {FAILING}  @MGT-20" in summary
+    assert summary.count("✘ ") == 1 and f"✘ User management: {FAILING}  @MGT-20{CHECKED}" in summary
     assert "requirement: MGT-20 (interpreted)" in summary and "checked:     Then the search finds nobody" in summary
     assert "instead:     AssertionError: the search found 'erin." in summary
     assert _reproduce_line(done) == f"mfa-conformance run --sut {BROKEN} --scenario '{FAILING}'"
     # The closing lines CI reads: ours and pytest's own.
     assert re.search(r"^scenarios: 4 passed, 1 failed, 0 skipped$", done.out, re.MULTILINE)
     # (under xdist the workers deselect, so the controller does not count the deselected)
-    assert re.fullmatch(r"1 failed, 4 passed(, 66 deselected)? in [\d.]+s", done.out.rstrip().splitlines()[-1]), done.out
+    assert re.search(r"^verdict: NOT CONFORMANT: 1 scenario failed$", done.out, re.MULTILINE)
+    assert re.fullmatch(rf"1 failed, 4 passed(, {SCENARIOS - 5} deselected)? in [\d.]+s",
+                        done.out.rstrip().splitlines()[-1]), done.out
 
 
 def test_a_failing_run_reads_as_gherkin_without_pytest_internals(failing: Done) -> None:
@@ -114,8 +120,8 @@ def test_the_reproduce_command_runs_just_that_failure(failing: Done, reports: Pa
     assert words[:2] == ["mfa-conformance", "run"]
     again = run(*words[1:], "--report-dir", str(reports / "again"))
     assert again.code == 1, again.text[-3000:]
-    assert [name for *_, mark, name in PROGRESS.findall(again.out)] == [f"{FAILING}  @MGT-20"]
-    assert again.out.rstrip().splitlines()[-1].startswith("1 failed, 70 deselected in ")
+    assert [name for *_, mark, name in PROGRESS.findall(again.out)] == [f"{FAILING}  @MGT-20{CHECKED}"]
+    assert again.out.rstrip().splitlines()[-1].startswith(f"1 failed, {SCENARIOS - 1} deselected in ")
 
 
 def test_a_passing_run_shows_scenarios_done_of_total_and_exits_0(tmp_path: Path) -> None:
@@ -126,7 +132,7 @@ def test_a_passing_run_shows_scenarios_done_of_total_and_exits_0(tmp_path: Path)
     assert all(mark == "✔" for *_, mark, _ in finished)
     assert all(left for _, _, _, left, *_ in finished[:-1]) and finished[-1][3] == "", "an estimate until the last"
     assert not re.search(r"^\.+", done.out, re.MULTILINE), "pytest's progress dots are not printed"
-    assert done.out.rstrip().splitlines()[-1].startswith("5 passed, 66 deselected in ")
+    assert done.out.rstrip().splitlines()[-1].startswith(f"5 passed, {SCENARIOS - 5} deselected in ")
 
 
 def test_a_selection_that_matches_nothing_is_bad_input(tmp_path: Path) -> None:

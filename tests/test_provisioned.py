@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .suite_counts import DEFAULT_APPLYING, DEFAULT_NOT_APPLYING
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -31,13 +33,14 @@ def _counts(output: str) -> dict[str, int]:
 def test_every_scenario_passes_on_accounts_carried_from_scenario_to_scenario(tmp_path: Path) -> None:
     done = _run(tmp_path, "provisioned")
     assert done.returncode == 0, done.stdout[-3000:]
-    assert _counts(done.stdout) == {"passed": 71}
+    assert _counts(done.stdout) == {"passed": DEFAULT_APPLYING, "skipped": DEFAULT_NOT_APPLYING}
+    assert "verdict: CONFORMANT" in done.stdout
 
 
 def test_two_workers_each_keep_their_own_world(tmp_path: Path) -> None:
     done = _run(tmp_path, "provisioned", "-n", "2")
     assert done.returncode == 0, done.stdout[-3000:]
-    assert _counts(done.stdout).get("passed") == 71
+    assert _counts(done.stdout).get("passed") == DEFAULT_APPLYING
 
 
 def test_without_a_support_console_a_scenario_is_skipped_with_the_reason_never_failed(tmp_path: Path) -> None:
@@ -45,8 +48,9 @@ def test_without_a_support_console_a_scenario_is_skipped_with_the_reason_never_f
     counts = _counts(done.stdout)
     assert counts.get("failed", 0) == 0, done.stdout[-3000:]
     assert counts["passed"] > 0 and counts["skipped"] > 0
-    reasons = set(re.findall(r"skipped: (.+)", done.stdout))
+    reasons = set(re.findall(r"^\s+skipped: (.+)", done.stdout, re.M))
     assert reasons, "skipped scenarios give no reason"
+    assert "verdict: INCOMPLETE" in done.stdout
     assert all("support console" in reason or "support-console" in reason for reason in reasons), reasons
 
 

@@ -1,11 +1,16 @@
 """The acceptance suite's own power: it must fail every broken simulator of
 tests/mutants.py, in a scenario tagged with the requirement the variant breaks,
-and pass the unbroken simulator completely.
+and pass the unbroken simulator completely, under the reference's positions and
+under declared ones.
 
-Each run is `python -m pytest steps --sut ...` in a subprocess from the
-repository root, as a vendor would run it; the runs go in parallel, one per
-core. Each run writes its scenarios' outcomes and tags through the
-tests.scenario_outcomes plugin.
+A declaration is never a waiver. Every broken variant is caught under two
+declarations (the reference default, and one where every other position takes
+another alternative, a lockout limit of 7 among them); a variant that reads the
+how-to as a declarable alternative does (a lockout after 10) passes when that
+is declared and fails otherwise; a build with no lockout fails under any
+declared limit; and the simulator configured with each non-default alternative
+passes the whole suite when that alternative is declared and fails when
+another is. Runs are subprocesses on a pool (tests/suite_runs.py).
 """
 
 from __future__ import annotations
@@ -13,21 +18,18 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from mfa_conformance.catalogue import load_catalogue
+from mfa_conformance.positions import load_positions
 from mfa_conformance.simulator import Simulator
 
 from .mutants import VARIANTS, Variant
-
-REPO = Path(__file__).resolve().parent.parent
-RUN_TIMEOUT = 600
+from .positioned import CONFIGURED
+from .suite_runs import Plan, SuiteRun, SuiteRuns, acceptance_run
 
 # Variants no scenario catches yet: gaps in the acceptance suite, reported to the
 # lead with the scenario that would catch each (strict: once it is added, the
@@ -38,145 +40,169 @@ KNOWN_GAPS: dict[str, str] = {}
 # A failure with one of these is the variant or a step crashing, not a behaviour check catching it.
 CRASHES = ("TypeError", "AttributeError", "NameError", "KeyError", "IndexError", "UnboundLocalError", "RecursionError")
 
-
-@dataclass(frozen=True)
-class SuiteRun:
-    command: str
-    returncode: int
-    scenarios: list[dict]
-    output: str
-
-    def with_outcome(self, outcome: str) -> list[dict]:
-        return [s for s in self.scenarios if s["outcome"] == outcome]
-
-    def tail(self, lines: int = 15) -> str:
-        return "\n".join(self.output.splitlines()[-lines:])
-
-
-def _environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MFA_SUT", "MFA_FEATURES", "PYTEST_ADDOPTS")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
-def _run(argv: list[str], outcomes: Path | None) -> SuiteRun:
-    if outcomes is not None:
-        argv = [*argv, "-p", "tests.scenario_outcomes", "--scenario-outcomes", str(outcomes)]
-    done = subprocess.run(argv, cwd=REPO, env=_environment(), capture_output=True, text=True,
-                          encoding="utf-8", timeout=RUN_TIMEOUT)
-    scenarios = json.loads(outcomes.read_text(encoding="utf-8")) if outcomes and outcomes.exists() else []
-    return SuiteRun(" ".join(argv[1:]), done.returncode, scenarios, done.stdout + done.stderr)
-
-
-def acceptance_run(sut: str) -> list[str]:
-    # Hypothesis's pytest plugin imports all of Hypothesis at start-up, about half
-    # of a short run's CPU; the acceptance suite does not use it.
-    return [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:randomly", "-p", "no:hypothesispytest",
-            "--sut", sut]
-
-
+POSITIONS = load_positions()
+OTHER = {"lockout_after": 7, "lockout_wait_minutes": 30, "drift_steps": 0, "username_search": "case-insensitive",
+         "self_reset": "allowed", "reset_sessions": "kept", "enforcement_sessions": "ended",
+         "safelist_host_bits": "normalised", "safelist_spares_code": "yes", "safelist_account_holders": "exempt",
+         "devices_per_user": "several"}
+"""Every position at another alternative than the reference's, with another lockout limit."""
+assert set(OTHER) == set(POSITIONS) and all(OTHER[n] != p.default for n, p in POSITIONS.items())
+ALTERNATIVES = [*((n, v) for n, p in POSITIONS.items() for v in p.alternatives if v != p.default),
+                ("lockout_after", 1), ("lockout_after", 100),
+                ("lockout_wait_minutes", 1), ("lockout_wait_minutes", 1440), ("drift_steps", 0)]
+"""Each non-default alternative of a closed set; for a range its ends (OTHER has a value inside)."""
+NO_LOCKOUT_LIMITS = (1, 100)
+"""With 5 (the default) and 7 (OTHER), the range's ends: no declared limit excuses a build with no lockout."""
 CLI_VARIANT = "search_ignores_case"
 
 
-def planned_runs() -> dict[str, tuple[list[str], bool]]:
-    """Every run this module needs: key -> (command, whether to record outcomes)."""
-    mfa_conformance = Path(sys.executable).with_name("mfa-conformance")
-    plan = {
-        "simulator": (acceptance_run("simulator"), True),
-        "cli": ([str(mfa_conformance), "run", "--sut", f"tests.mutants:{CLI_VARIANT}"], False),
-    }
-    plan.update({name: (acceptance_run(f"tests.mutants:{name}"), True) for name in VARIANTS})
+def other_than(variant: Variant) -> dict[str, object]:
+    """OTHER, but at the reference's alternative wherever the variant's own reading would be declared."""
+    return {name: value for name, value in OTHER.items() if name not in variant.conformant_under}
+
+
+def _requirement_marks(position: str) -> str:
+    return " or ".join(POSITIONS[position].requirements)
+
+
+def planned_runs() -> dict[str, Plan]:
+    """Every run this module needs, by key."""
+    cli = str(Path(sys.executable).with_name("mfa-conformance"))
+    plan = {"simulator": Plan(acceptance_run("simulator")),
+            "simulator@other": Plan(acceptance_run("simulator"), positions=OTHER),
+            "cli": Plan([cli, "run", "--sut", f"tests.mutants:{CLI_VARIANT}"], record=False)}
+    for name, variant in VARIANTS.items():
+        plan[name] = Plan(acceptance_run(f"tests.mutants:{name}"))
+        plan[f"{name}@other"] = Plan(acceptance_run(f"tests.mutants:{name}", "-m", variant.breaks),
+                                     positions=other_than(variant))
+        if variant.conformant_under:
+            plan[f"{name}@own"] = Plan(acceptance_run(f"tests.mutants:{name}"), positions=variant.conformant_under)
+    for limit in NO_LOCKOUT_LIMITS:
+        plan[f"no_lockout@{limit}"] = Plan(acceptance_run("tests.mutants:no_lockout", "-m", "SGN-06"),
+                                           positions={"lockout_after": limit})
+    for position, value in ALTERNATIVES:
+        key = f"{position}={value}"
+        plan[f"declared:{key}"] = Plan(acceptance_run("simulator"), positions={position: value})
+        plan[f"undeclared:{key}"] = Plan(acceptance_run("tests.positioned:configured", "-m", _requirement_marks(position)),
+                                         env={CONFIGURED: json.dumps({position: value})})
+    plan["misdeclared:lockout_after=10"] = Plan(
+        acceptance_run("tests.positioned:configured", "-m", "SGN-06"), positions={"lockout_after": 7},
+        env={CONFIGURED: json.dumps({"lockout_after": 10})})
     return plan
 
 
-class SuiteRuns:
-    """The acceptance runs, on a pool with one worker per core.
-
-    The runs of every selected test start at once. Under pytest-xdist each
-    worker starts only the runs its own tests ask for, one at a time, so the
-    workers share the runs rather than each doing all of them.
-    """
-
-    def __init__(self, folder: Path, *, eager: list[str]) -> None:
-        self._folder = folder
-        self._plan = planned_runs()
-        self._pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2) if eager else 1)
-        self._runs: dict[str, Future[SuiteRun]] = {}
-        for key in eager:
-            self._start(key)
-
-    def _start(self, key: str) -> Future[SuiteRun]:
-        if key not in self._runs:
-            argv, record = self._plan[key]
-            outcomes = self._folder / f"{key}.json" if record else None
-            self._runs[key] = self._pool.submit(_run, argv, outcomes)
-        return self._runs[key]
-
-    def __getitem__(self, key: str) -> SuiteRun:
-        return self._start(key).result()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+PLAN = planned_runs()
 
 
-def _run_key(item: pytest.Item) -> str | None:
-    """The run a collected test of this module reads, if any."""
+def _run_key(item: pytest.Item) -> list[str]:
+    """The runs a collected test of this module reads."""
     callspec = getattr(item, "callspec", None)
-    if callspec is not None and isinstance(callspec.params.get("variant"), Variant):
-        return callspec.params["variant"].name
-    return RUN_OF_TEST.get(getattr(item, "originalname", item.name))
+    params = callspec.params if callspec is not None else {}
+    keys = RUNS_OF_TEST.get(getattr(item, "originalname", item.name), lambda p: [])(params)
+    return [key for key in keys if key in PLAN]
 
 
 @pytest.fixture(scope="module")
 def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SuiteRuns:
     eager = [] if "PYTEST_XDIST_WORKER" in os.environ else list(dict.fromkeys(
-        key for item in request.session.items
-        if item.module is request.module and (key := _run_key(item)) is not None))
-    runs = SuiteRuns(tmp_path_factory.mktemp("suite-runs"), eager=eager)
+        key for item in request.session.items if item.module is request.module for key in _run_key(item)))
+    runs = SuiteRuns(PLAN, tmp_path_factory.mktemp("suite-runs"), eager=eager)
     yield runs
     runs.close()
 
 
-def test_the_unbroken_simulator_passes_every_scenario(runs: SuiteRuns) -> None:
-    run = runs["simulator"]
+def requirement_tags(scenario: dict) -> list[str]:
+    return [t for t in scenario["tags"] if t[:3].isupper()]
+
+
+def assert_passes_completely(run: SuiteRun) -> None:
     assert run.returncode == 0, f"{run.command} exited {run.returncode}:\n{run.tail()}"
     assert run.scenarios, f"{run.command} ran no scenario:\n{run.tail()}"
-    not_passed = [f"{s['outcome']}: {s['scenario']} ({s['message']})" for s in run.scenarios if s["outcome"] != "passed"]
+    ran = [s for s in run.scenarios if s["outcome"] != "not applicable"]
+    not_passed = [f"{s['outcome']}: {s['scenario']} ({s['message']})" for s in ran if s["outcome"] != "passed"]
     assert not_passed == []
 
 
-def _params() -> list[object]:
-    params = []
-    for name, variant in VARIANTS.items():
-        marks = [pytest.mark.xfail(strict=True, reason=f"gap in the acceptance suite: {KNOWN_GAPS[name]}")] \
-            if name in KNOWN_GAPS else []
-        params.append(pytest.param(variant, id=name, marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("variant", _params())
-def test_the_suite_fails_each_broken_simulator_on_the_requirement_it_breaks(runs: SuiteRuns, variant: Variant) -> None:
-    run = runs[variant.name]
+def assert_fails_on(run: SuiteRun, breaks: str | set[str], allowed: set[str] | None = None) -> None:
+    """A scenario tagged with (one of) `breaks` failed; with `allowed`, no failure outside those requirements."""
+    wanted = {breaks} if isinstance(breaks, str) else breaks
     assert run.scenarios, f"{run.command} ran no scenario (exit {run.returncode}):\n{run.tail()}"
     skipped = [s["scenario"] for s in run.with_outcome("skipped")]
     assert skipped == [], "the in-process driver offers every capability; nothing should skip"
     failed = run.with_outcome("failed")
-    assert failed, f"no scenario failed against {variant.name}, which breaks {variant.breaks}"
+    assert failed, f"no scenario failed: {run.command}"
     assert run.returncode == 1, f"{run.command} exited {run.returncode}:\n{run.tail()}"
-
-    def requirement_tags(scenario: dict) -> list[str]:
-        return [t for t in scenario["tags"] if t[:3].isupper()]
-
-    on_target = [s for s in failed if variant.breaks in s["tags"]]
-    assert on_target, (
-        f"{variant.name} breaks {variant.breaks}, but only scenarios of other requirements failed: "
-        + "; ".join(f"{s['scenario']} {requirement_tags(s)}" for s in failed)
-    )
-    allowed = {variant.breaks, *variant.also}
-    stray = [f"{s['scenario']} {requirement_tags(s)}" for s in failed if not allowed & set(s["tags"])]
-    assert stray == [], f"{variant.name} should break only {sorted(allowed)}"
+    on_target = [s for s in failed if wanted & set(s["tags"])]
+    assert on_target, (f"only scenarios of other requirements than {sorted(wanted)} failed: "
+                       + "; ".join(f"{s['scenario']} {requirement_tags(s)}" for s in failed))
+    if allowed is not None:
+        stray = [f"{s['scenario']} {requirement_tags(s)}" for s in failed if not allowed & set(s["tags"])]
+        assert stray == [], f"should break only {sorted(allowed)}"
     crashed = [f"{s['scenario']}: {s['message']}" for s in failed if s["message"].startswith(CRASHES)]
     assert crashed == [], "a failure is a crash, not a behaviour check"
+
+
+def test_the_unbroken_simulator_passes_every_scenario(runs: SuiteRuns) -> None:
+    assert_passes_completely(runs["simulator"])
+
+
+def test_the_simulator_taking_every_other_position_passes_when_they_are_declared(runs: SuiteRuns) -> None:
+    assert_passes_completely(runs["simulator@other"])
+
+
+def _variants(own: bool = False) -> list[object]:
+    params = []
+    for name, variant in VARIANTS.items():
+        if own and not variant.conformant_under:
+            continue
+        marks = [pytest.mark.xfail(strict=True, reason=f"gap in the acceptance suite: {KNOWN_GAPS[name]}")] \
+            if name in KNOWN_GAPS and not own else []
+        params.append(pytest.param(variant, id=name, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("variant", _variants())
+def test_the_suite_fails_each_broken_simulator_on_the_requirement_it_breaks(runs: SuiteRuns, variant: Variant) -> None:
+    assert_fails_on(runs[variant.name], variant.breaks, {variant.breaks, *variant.also})
+
+
+@pytest.mark.parametrize("variant", _variants())
+def test_under_other_declared_positions_the_suite_still_fails_each_broken_simulator(runs: SuiteRuns,
+                                                                                    variant: Variant) -> None:
+    """A declaration is never a waiver: every variant is broken under OTHER too (where its own reading,
+    if it has one, stays at the reference's), caught by the scenarios of the requirement it breaks."""
+    assert_fails_on(runs[f"{variant.name}@other"], variant.breaks)
+
+
+@pytest.mark.parametrize("variant", _variants(own=True))
+def test_a_variant_that_reads_the_how_to_as_a_declarable_alternative_passes_when_it_is_declared(
+        runs: SuiteRuns, variant: Variant) -> None:
+    assert_passes_completely(runs[f"{variant.name}@own"])
+
+
+@pytest.mark.parametrize("limit", NO_LOCKOUT_LIMITS)
+def test_a_build_with_no_lockout_fails_whatever_limit_is_declared(runs: SuiteRuns, limit: int) -> None:
+    assert_fails_on(runs[f"no_lockout@{limit}"], "SGN-06")
+
+
+@pytest.mark.parametrize(("position", "value"), ALTERNATIVES, ids=[f"{p}={v}" for p, v in ALTERNATIVES])
+def test_the_simulator_taking_an_alternative_passes_when_it_is_declared(runs: SuiteRuns, position: str,
+                                                                       value: object) -> None:
+    run = runs[f"declared:{position}={value}"]
+    assert_passes_completely(run)
+    checked = [s for s in run.scenarios if POSITIONS[position].requirements[0] in s["tags"]
+               and s["outcome"] == "passed"]
+    assert checked, f"no scenario of {position} ran"
+
+
+@pytest.mark.parametrize(("position", "value"), ALTERNATIVES, ids=[f"{p}={v}" for p, v in ALTERNATIVES])
+def test_the_simulator_taking_an_alternative_fails_when_another_is_declared(runs: SuiteRuns, position: str,
+                                                                           value: object) -> None:
+    assert_fails_on(runs[f"undeclared:{position}={value}"], set(POSITIONS[position].requirements))
+
+
+def test_a_lockout_after_ten_declared_as_seven_fails(runs: SuiteRuns) -> None:
+    assert_fails_on(runs["misdeclared:lockout_after=10"], "SGN-06")
 
 
 def test_each_variant_overrides_exactly_one_method_of_the_simulator() -> None:
@@ -186,11 +212,15 @@ def test_each_variant_overrides_exactly_one_method_of_the_simulator() -> None:
     assert all(issubclass(variant.simulator, Simulator) for variant in VARIANTS.values())
 
 
-def test_every_variant_breaks_a_catalogued_requirement() -> None:
+def test_every_variant_breaks_a_catalogued_requirement_and_declares_only_known_positions() -> None:
     catalogue = load_catalogue()
     named = {rid for v in VARIANTS.values() for rid in (v.breaks, *v.also)}
     assert named - catalogue.keys() == set()
     assert len(VARIANTS) >= 10
+    for variant in VARIANTS.values():
+        for name, value in variant.conformant_under.items():
+            POSITIONS[name].check(value, variant.name)
+            assert variant.breaks in POSITIONS[name].requirements, variant.name
 
 
 def test_a_vendor_running_the_cli_sees_the_broken_system_fail(runs: SuiteRuns) -> None:
@@ -199,9 +229,23 @@ def test_a_vendor_running_the_cli_sees_the_broken_system_fail(runs: SuiteRuns) -
     failed_lines = [line for line in run.output.splitlines() if line.lstrip().startswith("✘")]
     assert failed_lines, f"no ✘ line in the output:\n{run.tail()}"
     assert any("@MGT-20" in line for line in failed_lines), "\n".join(failed_lines)
+    assert "verdict: NOT CONFORMANT" in run.output
 
 
-RUN_OF_TEST = {
-    test_the_unbroken_simulator_passes_every_scenario.__name__: "simulator",
-    test_a_vendor_running_the_cli_sees_the_broken_system_fail.__name__: "cli",
+RUNS_OF_TEST = {
+    test_the_unbroken_simulator_passes_every_scenario.__name__: lambda p: ["simulator"],
+    test_the_simulator_taking_every_other_position_passes_when_they_are_declared.__name__:
+        lambda p: ["simulator@other"],
+    test_the_suite_fails_each_broken_simulator_on_the_requirement_it_breaks.__name__: lambda p: [p["variant"].name],
+    test_under_other_declared_positions_the_suite_still_fails_each_broken_simulator.__name__:
+        lambda p: [f"{p['variant'].name}@other"],
+    test_a_variant_that_reads_the_how_to_as_a_declarable_alternative_passes_when_it_is_declared.__name__:
+        lambda p: [f"{p['variant'].name}@own"],
+    test_a_build_with_no_lockout_fails_whatever_limit_is_declared.__name__: lambda p: [f"no_lockout@{p['limit']}"],
+    test_the_simulator_taking_an_alternative_passes_when_it_is_declared.__name__:
+        lambda p: [f"declared:{p['position']}={p['value']}"],
+    test_the_simulator_taking_an_alternative_fails_when_another_is_declared.__name__:
+        lambda p: [f"undeclared:{p['position']}={p['value']}"],
+    test_a_lockout_after_ten_declared_as_seven_fails.__name__: lambda p: ["misdeclared:lockout_after=10"],
+    test_a_vendor_running_the_cli_sees_the_broken_system_fail.__name__: lambda p: ["cli"],
 }

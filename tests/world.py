@@ -10,7 +10,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass
 
-from mfa_conformance.simulator import Simulator, Stage, State, totp
+from mfa_conformance.simulator import Options, Simulator, Stage, State, totp
 
 __all__ = ["Clock", "Phone", "World", "PASSWORD", "START", "build_world", "snapshot", "changes"]
 
@@ -104,10 +104,11 @@ class World:
         return next(c for c in (f"{n:06d}" for n in range(1_000_000)) if c not in window)
 
 
-def build_world(clock: Clock | None = None, *, wrong_code_limit: int | None = None) -> World:
+def build_world(clock: Clock | None = None, *, wrong_code_limit: int | None = None,
+                options: Options | None = None) -> World:
     clock = clock or Clock()
     kwargs = {} if wrong_code_limit is None else {"wrong_code_limit": wrong_code_limit}
-    sim = Simulator(clock=clock, **kwargs)
+    sim = Simulator(clock=clock, options=options, **kwargs)
     for practice, available, holder, users in (
         ("Riverside", True, "dana", ("erin", "frank")),
         ("Lakeside", True, "lars", ("lucy",)),

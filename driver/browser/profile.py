@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
 from mfa_conformance import profiles
 from mfa_conformance.driver import errors
+from mfa_conformance.positions import PositionsError, declare
 
 from .casts import CastEntry, PersonaEntry, PracticeEntry, read_casts
 from .locators import LOCATOR_KINDS, ConsoleField, LocatorSpec
@@ -42,7 +43,7 @@ REFUSALS = tuple(
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool}
-TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", *SECTIONS}
+TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", "positions", *SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Profile:
     refusals: Mapping[str, str]
     casts: tuple[CastEntry, ...] = ()
     """The pool: each a set of real practices with an account for every persona; one per parallel worker."""
+    positions: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """[positions]: the alternatives the product takes (features/positions.toml); the harness checks the values."""
 
     @property
     def practices(self) -> Mapping[str, PracticeEntry]:
@@ -167,6 +170,11 @@ def load_profile(path: Path) -> Profile:
         assert hasattr(errors, name)
 
     casts = read_casts(at, data)
+    positions = table(f"{at}: [positions]", data.get("positions", {}))
+    try:  # checked here, so a bad declaration is named before the base URL is even tried
+        declare((f"{at}: [positions]", positions))
+    except PositionsError as error:
+        raise ProfileError(str(error)) from None
 
     timeout = system.get("timeout_ms", 5000)
     if timeout <= 0:
@@ -180,6 +188,6 @@ def load_profile(path: Path) -> Profile:
         support_password_env=system.get("support_password_env"),
         reuse_browser_contexts=system.get("reuse_browser_contexts", True),
         sections=MappingProxyType(sections), refusals=MappingProxyType(dict(refusals)),
-        casts=casts,
+        casts=casts, positions=MappingProxyType(dict(positions)),
     )
 

@@ -60,6 +60,7 @@ class BrowserSystem(SystemUnderTest):
         self.profile = prepared.profile
         self.base_url = prepared.base_url
         self.capabilities = prepared.capabilities
+        self.positions = dict(self.profile.positions)
         self.code_latency = self.profile.code_latency
         self.name = f"browser driver ({self.profile.name})"
         self.shows = frozenset(detail for detail, (section, key) in DETAIL_KEYS.items()

@@ -93,6 +93,9 @@ class AcmeSystem(SystemUnderTest):
     name = "Acme MFA (example vendor driver)"
     capabilities = frozenset({Capability.SEEDING, Capability.CLOCK})
     code_latency = 0.5
+    positions = {"lockout_after": 5}
+    """Where the how-to leaves a choice, the alternatives Acme takes (features/positions.toml); the rest
+    are the reference's. A product that locked after 10 wrong codes would say {"lockout_after": 10}."""
 
     def __init__(self) -> None:
         self._time = time.time()

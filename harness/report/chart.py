@@ -11,7 +11,8 @@ from markupsafe import Markup, escape
 
 __all__ = ["COLOURS", "capability_chart"]
 
-COLOURS = {"passed": "#2e7d32", "failed": "#c62828", "expected failure": "#ef8f00", "skipped": "#9e9e9e"}
+COLOURS = {"passed": "#2e7d32", "failed": "#c62828", "expected failure": "#ef8f00", "skipped": "#9e9e9e",
+           "not applicable": "#cfd8dc"}
 
 LABEL_WIDTH, BAR_WIDTH, COUNT_WIDTH, ROW, TOP = 300, 340, 300, 28, 30
 

@@ -16,6 +16,7 @@ import pytest
 
 from ..plugin import SCENARIO_PROPERTY
 from .model import FeatureInfo, ScenarioResult, StepResult
+from .verdict import NOT_APPLICABLE
 
 __all__ = ["EVIDENCE_PROPERTY", "Collected", "ScenarioCollector", "redact", "build_scenarios", "build_features"]
 
@@ -114,6 +115,7 @@ def build_scenarios(collected: dict[str, Collected]) -> list[ScenarioResult]:
         if seen.did == "skipped" or (seen.did == "failed" and not record.get("ran")):
             for step in steps:
                 step.status, step.duration = "skipped", 0.0
+        status = NOT_APPLICABLE if seen.did == "skipped" and record.get("position_skip") else seen.did
         for step in steps:
             # pytest-bdd times steps with time.perf_counter, which a frozen clock (freezegun) also
             # freezes or moves: such a duration measures the system's clock, not the step.
@@ -123,8 +125,8 @@ def build_scenarios(collected: dict[str, Collected]) -> list[ScenarioResult]:
             id=nodeid, anchor="", feature=record["feature"], feature_file=record["feature_file"],
             rule=record.get("rule"), keyword=record.get("keyword", "Scenario"), name=record["scenario"],
             line=record["line"], example=record.get("example"), tags=list(record["tags"]), steps=steps,
-            status=seen.did, message=seen.message, where=seen.where, duration=round(seen.duration, 6),
-            evidence=dict(sorted(seen.evidence.items())),
+            status=status, message=seen.message, where=seen.where, duration=round(seen.duration, 6),
+            evidence=dict(sorted(seen.evidence.items())), positions=dict(record.get("positions") or {}),
         ))
     results.sort(key=lambda s: s.sort_key)
     taken: set[str] = set()

@@ -38,8 +38,8 @@ def _steps(results: Results, scenario: ScenarioResult) -> list[dict[str, object]
                 result["error_message"] = f"expected failure ({entry.reason}, until {entry.until}): {scenario.message}"
             else:
                 result["error_message"] = scenario.message
-        elif scenario.status == "skipped" and index == 0:
-            result["error_message"] = f"skipped: {scenario.message}"
+        elif scenario.status in ("skipped", "not applicable") and index == 0:
+            result["error_message"] = f"{scenario.status}: {scenario.message}"
         entry = {"keyword": f"{step.keyword} ", "name": step.text, "line": step.line or scenario.line,
                  "match": {"location": scenario.feature_file}, "result": result}
         if step.datatable:

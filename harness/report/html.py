@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..catalogue import KINDS
+from ..positions import PositionsError, load_positions
 from .annotated import OUTCOME_WORDS, annotate, howto_markup
 from .chart import capability_chart
 from .model import Results, ScenarioResult
@@ -32,7 +33,7 @@ MACHINE_READABLE = {
     "cucumber.json": "Cucumber JSON",
     "junit.xml": "JUnit XML",
 }
-MARKS = {"passed": "✔", "failed": "✘", "skipped": "–", "expected failure": "⚑", "not run": "·"}
+MARKS = {"passed": "✔", "failed": "✘", "skipped": "–", "expected failure": "⚑", "not applicable": "○", "not run": "·"}
 KIND_TITLES = {
     "documented": "Documented: the how-to says so",
     "inferred": "Inferred: the how-to implies it without saying it",
@@ -82,6 +83,30 @@ def _scenario_link(scenario: ScenarioResult) -> str:
     return f"#{scenario.anchor}"
 
 
+def _positions(results: Results) -> list[dict[str, object]]:
+    """The run's declared positions, each with its question and the meaning of the alternative taken."""
+    if not results.positions:
+        return []
+    try:
+        known = load_positions()
+    except PositionsError:
+        known = {}
+    rows = []
+    for name, value in results.positions.items():
+        position = known.get(name)
+        try:
+            meaning = position.describe(value) if position else ""
+        except KeyError:  # results of a harness whose positions differ from this one's
+            meaning = ""
+        source = results.position_sources.get(name, "")
+        rows.append({"name": name, "value": value, "meaning": meaning, "source": source,
+                     "declared": source not in ("", "the reference default"),
+                     "question": position.question if position else "",
+                     "default": position.default if position else value,
+                     "requirements": position.requirements if position else ()})
+    return rows
+
+
 def render_html(results: Results, source: Path, target: Path) -> str:
     """`source`: the folder evidence paths are relative to; `target`: where report.html goes."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
@@ -97,14 +122,18 @@ def render_html(results: Results, source: Path, target: Path) -> str:
                                {o: sum(s.status == o for s in scenarios) for o in MARKS}) for f, scenarios in features])
     system = dict(results.run.system)
     template = environment.get_template("report.html.j2")
+    judgement = results.judgement()
+    positions = _positions(results)
     return template.render(
-        results=results, run=results.run, verdict=results.verdict, counts=results.counts,
+        results=results, run=results.run, verdict=judgement.name, verdict_summary=judgement.summary(),
+        counts=results.counts, positions=positions, positions_by_name={p["name"]: p for p in positions},
         driver=system.pop("driver", "system under test"), system=system,
         requirements=requirements, features=features, kinds=KINDS, kind_titles=KIND_TITLES,
         howto=annotate(results, requirements),
         failing_requirements=[r for r in requirements if r.outcome == "failed"],
         failures=[s for s in results.scenarios if s.status in ("failed", "expected failure")],
         skips=[s for s in results.scenarios if s.status == "skipped"],
+        not_applicable=[s for s in results.scenarios if s.status == "not applicable"],
         called_out=[e for e in results.expected_failures if e.called_out],
         by_id={s.id: s for s in results.scenarios},
         marks=MARKS, chart=chart, link=_scenario_link, evidence=_Evidence(source, target),

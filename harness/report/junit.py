@@ -45,7 +45,7 @@ def _testcase(results: Results, scenario: ScenarioResult) -> ET.Element:
         headline = f"expected failure: {entry.reason} (until {entry.until})"
         skipped = ET.SubElement(case, "skipped", {"type": "expected failure", "message": _text(headline)})
         skipped.text = _text(detail)
-    elif scenario.status == "skipped":
+    elif scenario.status in ("skipped", "not applicable"):
         ET.SubElement(case, "skipped", {"message": _text(scenario.message)})
     return case
 
@@ -54,14 +54,14 @@ def junit_xml(results: Results) -> str:
     counts = results.counts
     root = ET.Element("testsuites", {
         "name": "mfa-conformance", "tests": str(len(results.scenarios)), "failures": str(counts["failed"]),
-        "errors": "0", "skipped": str(counts["skipped"] + counts["expected failure"]),
+        "errors": "0", "skipped": str(counts["skipped"] + counts["not applicable"] + counts["expected failure"]),
         "time": f"{results.run.duration:.3f}", "timestamp": results.run.started,
     })
     for feature, scenarios in results.by_feature():
         suite = ET.SubElement(root, "testsuite", {
             "name": _text(feature.name), "tests": str(len(scenarios)),
             "failures": str(sum(s.status == "failed" for s in scenarios)), "errors": "0",
-            "skipped": str(sum(s.status in ("skipped", "expected failure") for s in scenarios)),
+            "skipped": str(sum(s.status in ("skipped", "not applicable", "expected failure") for s in scenarios)),
             "time": f"{sum(s.duration for s in scenarios):.3f}", "timestamp": results.run.started,
             "file": feature.file,
         })

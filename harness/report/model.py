@@ -15,6 +15,8 @@ from pathlib import Path
 
 from mfa_conformance.catalogue import Requirement
 
+from .verdict import Verdict, judge
+
 __all__ = [
     "FORMAT",
     "OUTCOMES",
@@ -32,8 +34,9 @@ __all__ = [
 
 FORMAT = "mfa-conformance-results/1"
 
-OUTCOMES = ("failed", "expected failure", "passed", "skipped", "not run")
-"""Scenario and requirement outcomes, worst first (a requirement takes its worst scenario's)."""
+OUTCOMES = ("failed", "expected failure", "passed", "skipped", "not applicable", "not run")
+"""Scenario and requirement outcomes, worst first (a requirement takes its worst scenario's).
+"not applicable": the scenario checks an alternative the system does not take (a declared position)."""
 
 ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
 
@@ -88,6 +91,8 @@ class ScenarioResult:
     evidence: dict[str, str] = field(default_factory=dict)
     """Relative paths (from the report folder) of a browser run's "screenshot" and "trace"."""
     expectation: Expectation | None = None
+    positions: dict[str, int | str] = field(default_factory=dict)
+    """The alternative of each declared position this scenario checked (or, not applicable, would have)."""
 
     @property
     def requirements(self) -> list[str]:
@@ -185,13 +190,20 @@ class Results:
     features: list[FeatureInfo]
     scenarios: list[ScenarioResult]
     expected_failures: list[ExpectedEntry] = field(default_factory=list)
+    positions: dict[str, int | str] | None = None
+    """The run's declared positions, every one (the reference default where none was declared)."""
+    position_sources: dict[str, str] = field(default_factory=dict)
+    """Who declared each position: the profile, the driver, --positions FILE, or the reference default."""
     format: str = FORMAT
+
+    def judgement(self) -> Verdict:
+        return judge(((s.status, s.tags) for s in self.scenarios), self.catalogue,
+                     sum(e.called_out for e in self.expected_failures))
 
     @property
     def verdict(self) -> str:
-        """"passed" unless a scenario failed unexpectedly or an expected-failure entry is called out."""
-        bad = any(s.status == "failed" for s in self.scenarios) or any(e.called_out for e in self.expected_failures)
-        return "failed" if bad else "passed"
+        """"conformant", "incomplete" or "not conformant" (report.verdict)."""
+        return self.judgement().name
 
     @property
     def counts(self) -> dict[str, int]:
@@ -209,7 +221,10 @@ class Results:
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
-        data["verdict"] = self.verdict
+        judgement = self.judgement()
+        data["verdict"] = judgement.name
+        data["verdict_summary"] = judgement.summary()
+        data["unchecked"] = list(judgement.unchecked)
         data["counts"] = self.counts
         return data
 
@@ -232,6 +247,8 @@ class Results:
             features=[FeatureInfo(**f) for f in data["features"]],
             scenarios=scenarios,
             expected_failures=[ExpectedEntry(**e) for e in data.get("expected_failures", [])],
+            positions=data.get("positions"),
+            position_sources=data.get("position_sources") or {},
         )
 
 

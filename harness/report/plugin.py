@@ -19,7 +19,7 @@ import pytest
 
 from ..catalogue import load_catalogue
 from ..howto import source_hashes
-from ..plugin import SYSTEM_KEY, is_scenario, scenario_record
+from ..plugin import POSITIONS_KEY, SYSTEM_KEY, is_scenario, scenario_record
 from .collect import ScenarioCollector, build_features, build_scenarios
 from .expected import (
     ExpectedFailure,
@@ -153,6 +153,9 @@ class ReportWriter:
             scenarios=scenarios,
         )
         results.expected_failures = evaluate(self.failures, scenarios, _today(), raw)
+        declaration = self.config.stash.get(POSITIONS_KEY, None)
+        if declaration is not None:
+            results.positions, results.position_sources = dict(declaration), dict(declaration.sources)
         return results
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:

@@ -33,7 +33,7 @@ def test_compare_reads_packages_and_speaks_json(harness, clean_run: Run, broken_
     assert done.returncode == 1
     comparison = json.loads(done.stdout)
     assert comparison["newly_failing"] == ["ENR-03", "ENR-04", "ENR-11"]
-    assert comparison["a"]["kind"] == "package" and comparison["b"]["verdict"] == "failed"
+    assert comparison["a"]["kind"] == "package" and comparison["b"]["verdict"] == "not conformant"
     first = comparison["requirements"][0]
     assert (first["id"], first["a"], first["b"], first["change"]) == ("ENR-03", "passed", "failed", "newly failing")
     assert {s["name"] for s in comparison["scenarios"]} == {"Erin sets up MFA on her phone", "The device must be named"}
@@ -60,7 +60,7 @@ def test_a_new_harness_catalogue_or_position_is_named(harness, clean_run: Run, t
         [entry] = [r for r in results["catalogue"] if r["id"] == "MGT-20"]
         entry["position"] = "It is not: letter case is ignored."
         results["catalogue"] = [r for r in results["catalogue"] if r["id"] != "SAF-22"]
-        results["positions"] = {"MGT-20": "case-insensitive"}
+        results["positions"]["username_search"] = "case-insensitive"
 
     done = harness("compare", str(clean_run.directory), str(doctored(clean_run, tmp_path, next_release)), "--json")
     assert done.returncode == 0, done.stderr
@@ -69,10 +69,10 @@ def test_a_new_harness_catalogue_or_position_is_named(harness, clean_run: Run, t
     catalogue = comparison["catalogue"]
     assert catalogue["removed"] == ["SAF-22"] and catalogue["changed"] == {"MGT-20": ["position"]}
     assert catalogue["sources"]["how-to"]["b"] == "0" * 64
-    assert comparison["positions"] == {"MGT-20": {"a": None, "b": "case-insensitive"}}
+    assert comparison["positions"] == {"username_search": {"a": "case-sensitive", "b": "case-insensitive"}}
     done = harness("compare", str(clean_run.directory), str(tmp_path / "doctored"))
     assert "Harness version: 0.1.0 → 0.2.0" in done.stdout and "MGT-20 changed: position" in done.stdout
-    assert "entries removed: SAF-22" in done.stdout and "  MGT-20: (none) → case-insensitive" in done.stdout
+    assert "entries removed: SAF-22" in done.stdout and "  username_search: case-sensitive → case-insensitive" in done.stdout
 
 
 def test_bad_input_is_one_line(harness, clean_run: Run, broken_run: Run, tmp_path: Path) -> None:

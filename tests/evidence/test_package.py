@@ -53,14 +53,14 @@ def test_package_then_verify_passes_with_a_key_made_for_the_package(broken_run: 
     package = tmp_path / "acme.zip"
     done = run_harness("package", str(broken_run.directory), "-o", str(package))
     assert done.returncode == 0, done.stderr
-    assert "verdict FAILED" in done.stdout and "its private key was not kept" in done.stdout
+    assert "verdict NOT CONFORMANT" in done.stdout and "its private key was not kept" in done.stdout
     public = tmp_path / "acme.zip.pub.pem"
     assert public.read_bytes().decode() in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.zip", "acme.zip.pub.pem"]  # no private key kept
     assert members(package)["signer.pub.pem"] == public.read_bytes()
     done = run_harness("verify", str(package))
     assert done.returncode == 0, done.stderr
-    assert "verdict held: FAILED" in done.stdout and "the key inside the package" in done.stdout
+    assert "verdict held: NOT CONFORMANT" in done.stdout and "the key inside the package" in done.stdout
     done = run_harness("verify", str(package), "--public-key", str(public))
     assert done.returncode == 0, done.stderr
     assert "the key given with --public-key" in done.stdout
@@ -72,20 +72,22 @@ def test_the_package_holds_what_an_auditor_needs(harness, broken_run: Run, tmp_p
     package = tmp_path / "p.zip"
     assert harness("package", str(broken_run.directory), "-o", str(package)).returncode == 0
     held = members(package)
-    assert sorted(held) == ["evidence.json", "manifest.json", "manifest.sig", "reports/cucumber.json",
-                            "reports/junit.xml", "reports/report.html", "reports/requirements.json",
-                            "reports/results.json", "signer.pub.pem"]
+    assert sorted(held) == ["evidence.json", "manifest.json", "manifest.sig", "positions.json",
+                            "reports/cucumber.json", "reports/junit.xml", "reports/report.html",
+                            "reports/requirements.json", "reports/results.json", "signer.pub.pem"]
     for name in ("report.html", "results.json", "junit.xml"):
         assert held[f"reports/{name}"] == (broken_run.directory / name).read_bytes()
     evidence = json.loads(held["evidence.json"])
     results = broken_run.json("results.json")
-    assert evidence["verdict"] == "failed" and evidence["counts"] == results["counts"]
+    assert evidence["verdict"] == "not conformant" and evidence["counts"] == results["counts"]
     assert evidence["harness_version"] == results["run"]["tool_version"]
     assert evidence["run"]["system"] == results["run"]["system"]
     assert evidence["sources"]["how-to"] == hashlib.sha256(HOWTO_PATH.read_bytes()).hexdigest()
     assert {"catalogue", "how-to sentences", "features/self_enrollment.feature"} <= set(evidence["sources"])
     assert evidence["sources_recorded"] == "by the run"
-    assert evidence["profile"] is None and evidence["positions"] is None
+    assert evidence["profile"] is None and evidence["positions"] == "positions.json"
+    assert json.loads(held["positions.json"]) == results["positions"]  # every position, declared or the default
+    assert json.loads(held["positions.json"])["lockout_after"] == 5
     manifest = json.loads(held["manifest.json"])
     assert set(manifest["files"]) == set(held) - {"manifest.json", "manifest.sig"}
     for name, entry in manifest["files"].items():
@@ -194,7 +196,7 @@ def test_the_profile_goes_in_with_every_password_and_secret_removed(harness, bro
 
 
 def test_declared_positions_go_in_when_the_results_have_them(harness, broken_run: Run, tmp_path: Path) -> None:
-    positions = {"MGT-20": "case-sensitive", "SAF-20": "refused after the password"}
+    positions = {"username_search": "case-insensitive", "safelist_host_bits": "normalised"}
     directory = browser_like_run(broken_run, tmp_path, positions=positions)
     package = tmp_path / "p.zip"
     assert harness("package", str(directory), "-o", str(package)).returncode == 0

@@ -162,3 +162,27 @@ def test_a_bad_browser_option_gets_one_line_naming_it(options: list[str], named:
     assert named.format(tmp=tmp_path) in captured.err and "Traceback" not in captured.err
     assert captured.out == "" and not (tmp_path / "out").exists()
     assert not set(BROWSER_VARIABLES) & set(os.environ)
+
+
+def test_the_model_predicts_with_the_declared_positions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A build that reads the search case-insensitively is correct once that is declared: exploring it then
+    finds nothing, and the summary records what the model predicted with."""
+    declared = tmp_path / "positions.toml"
+    declared.write_text('[positions]\nusername_search = "case-insensitive"\n', encoding="utf-8")
+    budget = ["--sut", "tests.mutants:search_ignores_case", "--seed", "3", "--max-examples", "30", "--max-steps", "40"]
+    assert main([*budget, "--report-dir", str(tmp_path / "undeclared")]) == 1  # the same budget finds the fault...
+    capsys.readouterr()
+    code = main([*budget, "--positions", str(declared), "--report-dir", str(tmp_path / "out")])  # ...not declared
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "positions the model predicts with: username_search = case-insensitive" in out
+    summary = json.loads((tmp_path / "out" / "exploration.json").read_text(encoding="utf-8"))
+    assert summary["positions"]["username_search"] == "case-insensitive" and summary["positions"]["lockout_after"] == 5
+
+
+def test_a_bad_declaration_stops_exploration_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    declared = tmp_path / "positions.toml"
+    declared.write_text("[positions]\ndrift_steps = 2\n", encoding="utf-8")
+    assert main(["--positions", str(declared), "--report-dir", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "drift_steps = 2 is outside its range, 0 to 1" in err

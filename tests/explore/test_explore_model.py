@@ -188,3 +188,68 @@ def test_exploration_never_imports_the_simulator() -> None:
             if any(name.startswith(("mfa_conformance.simulator", "mfa_conformance.steps", "mfa_conformance.driver.inprocess")) for name in names):
                 offenders.setdefault(path.name, []).extend(names)
     assert offenders == {}
+
+
+# ── Declared positions: the model predicts the declared alternative, not ours ──
+
+
+def declared_world(**positions: object) -> HowTo:
+    model = HowTo(positions)
+    model.add_practice("Riverside")
+    model.add_user("Dana", "dana.x", "Riverside", holder=True)
+    model.add_user("Erin", "erin.x", "Riverside")
+    return model
+
+
+@pytest.mark.parametrize("limit", [1, 5, 10])
+def test_the_declared_number_of_wrong_codes_locks(limit: int) -> None:
+    model = enrolled(declared_world(lockout_after=limit), step=STEP - 10)
+    model.sign_in("Erin", None, NOW)
+    for _ in range(limit - 1):
+        assert model.submit_code("Erin", Code(None, STEP), NOW).refusal is refused.CodeRejected
+    assert model.submit_code("Erin", Code(None, STEP), NOW).refusal is refused.MfaLocked
+    assert model.sign_in("Erin", None, NOW).refusal is refused.MfaLocked
+
+
+def test_a_declared_wait_unlocks_and_the_count_starts_again() -> None:
+    model = enrolled(declared_world(lockout_after=2, lockout_wait_minutes=15), step=STEP - 10)
+    model.sign_in("Erin", None, NOW)
+    model.submit_code("Erin", Code(None, STEP), NOW)
+    assert model.submit_code("Erin", Code(None, STEP), NOW).refusal is refused.MfaLocked
+    assert model.sign_in("Erin", None, NOW + 15 * 60 - 1).refusal is refused.MfaLocked
+    assert model.sign_in("Erin", None, NOW + 15 * 60).value is Standing.CODE_REQUIRED
+    assert model.submit_code("Erin", Code(None, STEP), NOW + 15 * 60).refusal is refused.CodeRejected
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(-1, False), (0, True), (1, False)])
+def test_with_no_declared_drift_only_the_current_step_is_accepted(offset: int, accepted: bool) -> None:
+    model = enrolled(declared_world(drift_steps=0), step=STEP - 10)
+    model.sign_in("Erin", None)
+    assert model.submit_code("Erin", Code(1, STEP + offset), NOW).allowed is accepted
+
+
+def test_the_other_declarable_alternatives_are_predicted() -> None:
+    model = declared_world(username_search="case-insensitive", self_reset="allowed", reset_sessions="kept",
+                           safelist_host_bits="normalised", devices_per_user="several")
+    model.sign_in("Dana", None)
+    assert model.find_user("Dana", "ERIN.X").value == "Erin"
+    assert model.set_safelist("Dana", ["10.0.0.1/24"]).value == ("10.0.0.0/24",)
+    assert model.set_safelist("Dana", []).allowed
+    model = enrolled(model)
+    model.sign_in("Erin", None)
+    assert model.submit_code("Erin", Code(1, STEP + 1), NOW + PERIOD).allowed
+    assert model.open_setup("Erin", 2).allowed  # several devices: a second one is offered
+    assert model.save_device("Erin", Code(2, STEP + 1), "tablet", NOW + PERIOD).allowed
+    assert model.status("Erin").device_name == "Erin's phone, tablet"
+    assert model.reset("Dana", "Erin").allowed
+    assert model.standing("Erin") is Standing.SIGNED_IN and not model.enrolled("Erin")  # the session is kept
+    assert model.reset("Dana", "Dana").allowed  # her own
+
+
+def test_declared_enforcement_ends_the_other_users_sessions() -> None:
+    model = declared_world(enforcement_sessions="ended")
+    model.sign_in("Erin", None)
+    model.sign_in("Dana", None)
+    assert model.set_enforcement("Dana", True).allowed
+    assert model.standing("Erin") is Standing.ENDED and model.standing("Dana") is Standing.SIGNED_IN
+    assert "ENF-20" in model.enter_application("Erin").rests_on

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from tests.report.runs import SCENARIOS, Run, html_without_timing, junit_without_timing, run_harness, without_timing
+from tests.suite_counts import DEFAULT_NOT_APPLYING as NOT_APPLYING
 
 REPORT_FILES = ("report.html", "results.json", "requirements.json", "cucumber.json", "junit.xml")
 FAILING = "Erin sets up MFA on her phone"
@@ -18,9 +19,12 @@ def test_a_run_with_a_broken_behaviour_fails_and_writes_every_report(serial_run:
         assert (serial_run.directory / name).stat().st_size > 0, name
     assert f"report: {serial_run.directory / 'report.html'}" in serial_run.output
     results = serial_run.json("results.json")
-    assert results["verdict"] == "failed"
+    assert results["verdict"] == "not conformant"
     assert len(results["scenarios"]) == SCENARIOS
-    assert results["counts"] == {"failed": 11, "expected failure": 0, "passed": SCENARIOS - 13, "skipped": 2}
+    assert results["counts"] == {"failed": 11, "expected failure": 0, "passed": SCENARIOS - 13 - NOT_APPLYING,
+                                 "skipped": 2, "not applicable": NOT_APPLYING}
+    assert results["positions"]["lockout_after"] == 5
+    assert set(results["position_sources"].values()) == {"the reference default"}
     assert results["run"]["sut"] == "tests.report.broken:factory"
     assert results["run"]["system"]["driver"] == "reference simulator with device names ignored (test variant)"
 
@@ -54,7 +58,8 @@ def test_the_requirement_summary_rolls_scenarios_up(serial_run: Run) -> None:
 
 def test_junit_xml_counts_each_scenario_once(serial_run: Run) -> None:
     root = ET.parse(serial_run.directory / "junit.xml").getroot()
-    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == (str(SCENARIOS), "11", "2")
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == (str(SCENARIOS), "11",
+                                                                               str(2 + NOT_APPLYING))
     cases = root.findall("testsuite/testcase")
     assert len(cases) == SCENARIOS
     [case] = [c for c in cases if c.get("name") == FAILING]

@@ -1,0 +1,71 @@
+"""Wrong codes in a row, the lock they put on code entry, and waiting it out.
+
+How many wrong codes lock code entry, and whether waiting unlocks it, are
+declared positions (`lockout_after`, `lockout_wait_minutes`): the steps that
+speak of "as many wrong codes as lock code entry" or "the lockout's waiting
+time" read the declared values from the `positions` fixture, never from the
+system, so a product is checked against what it declared.
+"""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, when
+
+from mfa_conformance.driver import Capability, SystemUnderTest
+from mfa_conformance.driver import errors as refused
+from mfa_conformance.positions import Declaration
+
+from .cast import Cast, require
+from .outcome import Outcome, attempt
+
+AS_MANY = "as many wrong codes in a row as lock code entry"
+ONE_FEWER = "one wrong code fewer in a row than lock code entry"
+
+
+def wrong_codes(cast: Cast, name: str, count: int) -> Outcome:
+    """Sign in and enter `count` wrong codes: each but the last must be refused as wrong (not locked)."""
+    persona = cast[name]
+    persona.uncertain = True  # code entry may now be locked: only a reset makes the account known again
+    persona.sign_in()
+    result = Outcome(action=f"{name} entering no wrong code")
+    for n in range(1, count + 1):
+        code = persona.phone.code_at_offset(0)
+        wrong = f"{(int(code) + 500_000) % 1_000_000:06d}"
+        result = attempt(f"{name}'s wrong code number {n}", lambda: persona.enter_code(wrong))
+        if n < count:
+            result.refused_as(refused.CodeRejected)
+    return result
+
+
+@given(parsers.parse("{name} signs in and enters {count:d} wrong codes in a row"), target_fixture="outcome")
+@when(parsers.parse("{name} signs in and enters {count:d} wrong codes in a row"), target_fixture="outcome")
+def _(cast: Cast, name: str, count: int) -> Outcome:
+    return wrong_codes(cast, name, count)
+
+
+@given(parsers.parse(f"{{name}} signs in and enters {AS_MANY}"), target_fixture="outcome")
+@when(parsers.parse(f"{{name}} signs in and enters {AS_MANY}"), target_fixture="outcome")
+def _(cast: Cast, positions: Declaration, name: str) -> Outcome:
+    return wrong_codes(cast, name, int(positions["lockout_after"]))
+
+
+@given(parsers.parse(f"{{name}} signs in and enters {ONE_FEWER}"), target_fixture="outcome")
+@when(parsers.parse(f"{{name}} signs in and enters {ONE_FEWER}"), target_fixture="outcome")
+def _(cast: Cast, positions: Declaration, name: str) -> Outcome:
+    result = wrong_codes(cast, name, int(positions["lockout_after"]) - 1)
+    if result.error is not None:
+        result.refused_as(refused.CodeRejected)  # one fewer must not lock
+    return result
+
+
+@when(parsers.re(r"the lockout's waiting time (?P<but>but one minute )?passes"))
+def _(system: SystemUnderTest, positions: Declaration, but: str | None) -> None:
+    require(system, Capability.CLOCK)
+    minutes = int(positions["lockout_wait_minutes"]) - (1 if but else 0)
+    system.advance(60 * minutes)
+
+
+@when("one more minute passes")
+def _(system: SystemUnderTest) -> None:
+    require(system, Capability.CLOCK)
+    system.advance(60)

@@ -1,0 +1,134 @@
+"""`mfa-conformance survey` finds which alternative of each position a system takes.
+
+Against the reference simulator configured with each non-default alternative
+it must find exactly that one (and the reference's for every other position);
+against a broken build it must say the system takes none of the allowed
+alternatives; given a declaration, it must name every declared position the
+system does not take. Probes needing a capability the system lacks are not
+run, and say which.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mfa_conformance.driver import Capability
+from mfa_conformance.driver.inprocess import InProcessSystem
+from mfa_conformance.driver.provisioned import ProvisionedSystem
+from mfa_conformance.positions import load_positions, read_declaration
+from mfa_conformance.survey.runner import Finding, positions_file, survey
+
+from .mutants import VARIANTS
+from .positioned import ConfiguredSimulator
+
+REPO = Path(__file__).resolve().parent.parent
+POSITIONS = load_positions()
+DEFAULTS = {name: p.default for name, p in POSITIONS.items()}
+ALTERNATIVES = [(name, value) for name, p in POSITIONS.items()
+                for value in (p.alternatives or sorted({p.range[0], p.range[1], 10, 30} & set(range(p.range[0],
+                                                                                                  p.range[1] + 1))))
+                if value != p.default]
+"""Every non-default alternative of a closed set; for a range its ends and a value inside."""
+ALL_OTHERS = {"lockout_after": 7, "lockout_wait_minutes": 30, "drift_steps": 0, "username_search": "case-insensitive",
+              "self_reset": "allowed", "reset_sessions": "kept", "enforcement_sessions": "ended",
+              "safelist_host_bits": "normalised", "safelist_spares_code": "yes",
+              "safelist_account_holders": "exempt", "devices_per_user": "several"}
+
+
+def found(findings: list[Finding]) -> dict[str, object]:
+    return {f.position: f.value for f in findings}
+
+
+def test_the_reference_simulator_takes_every_default() -> None:
+    findings = survey(InProcessSystem())
+    assert found(findings) == DEFAULTS
+    assert not any(f.failed for f in findings)
+
+
+@pytest.mark.parametrize(("name", "value"), [a for a in ALTERNATIVES if a[1] in (1, 100, 1440) or a[0] not in
+                                             ("lockout_after", "lockout_wait_minutes")] + [("lockout_after", 10)],
+                         ids=lambda v: str(v))
+def test_the_survey_finds_each_configured_alternative_exactly(name: str, value: object) -> None:
+    findings = survey(ConfiguredSimulator({name: value}))
+    assert found(findings) == {**DEFAULTS, name: value}
+    assert not any(f.failed for f in findings), [f.evidence for f in findings if f.failed]
+
+
+def test_the_survey_finds_every_other_position_at_once() -> None:
+    assert found(survey(ConfiguredSimulator(ALL_OTHERS))) == ALL_OTHERS
+
+
+def test_a_declaration_the_behaviour_contradicts_fails_by_name() -> None:
+    findings = survey(ConfiguredSimulator({"lockout_after": 10}), {"lockout_after": 5, "self_reset": "refused"})
+    failed = {f.position: f for f in findings if f.failed}
+    assert list(failed) == ["lockout_after"]
+    assert failed["lockout_after"].contradicts and failed["lockout_after"].value == 10
+
+
+@pytest.mark.parametrize(("variant", "position", "evidence"), [
+    ("no_lockout", "lockout_after", "100 wrong codes in a row did not lock code entry"),
+    ("drift_window_three_steps", "drift_steps", "-2: accepted"),
+    ("second_device_allowed", "devices_per_user", "offered a second device, then refused it"),
+    ("safelist_saves_the_valid_part", "safelist_host_bits", "was saved"),
+    ("statuses_omit_account_holders", None, None),
+])
+def test_a_broken_build_takes_none_of_the_allowed_alternatives(variant: str, position: str | None,
+                                                               evidence: str | None) -> None:
+    findings = {f.position: f for f in survey(VARIANTS[variant].factory())}
+    if position is None:  # a fault outside every position: the survey finds nothing to say about it
+        assert not any(f.failed for f in findings.values())
+        return
+    assert findings[position].takes_none, findings[position]
+    assert evidence in findings[position].evidence
+
+
+def test_variants_that_read_the_how_to_differently_are_found_taking_that_alternative() -> None:
+    assert found(survey(VARIANTS["lockout_after_ten"].factory()))["lockout_after"] == 10
+    assert found(survey(VARIANTS["search_ignores_case"].factory()))["username_search"] == "case-insensitive"
+    assert found(survey(VARIANTS["reset_keeps_sessions"].factory()))["reset_sessions"] == "kept"
+
+
+def test_without_seeding_or_a_capability_a_probe_is_not_run_and_says_why() -> None:
+    unseeded = survey(ProvisionedSystem())
+    assert all(not f.probed and "lacks the capability 'seeding'" in f.evidence for f in unseeded)
+
+    class NoAddresses(InProcessSystem):
+        capabilities = frozenset(Capability) - {Capability.CLIENT_ADDRESS}
+
+    findings = {f.position: f for f in survey(NoAddresses())}
+    assert {p for p, f in findings.items() if not f.probed} == {"safelist_spares_code", "safelist_account_holders"}
+    assert "lacks the capability 'client-address'" in findings["safelist_spares_code"].evidence
+    text = positions_file(list(findings.values()), "no addresses")
+    assert "safelist_spares_code =" not in text and "Left out: safelist_spares_code" in text
+
+
+def test_the_command_writes_a_file_a_run_then_declares_and_is_conformant(tmp_path: Path) -> None:
+    declared = tmp_path / "configured.toml"
+    declared.write_text("[positions]\nlockout_after = 10\nself_reset = \"allowed\"\nreset_sessions = \"kept\"\n"
+                        "safelist_host_bits = \"normalised\"\n", encoding="utf-8")
+    output = tmp_path / "found.toml"
+    done = subprocess.run([sys.executable, "-m", "mfa_conformance.cli", "survey", "--positions", str(declared),
+                           "--output", str(output)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ("positions found: lockout_after = 10, self_reset = allowed, reset_sessions = kept, "
+            "safelist_host_bits = normalised") in done.stdout
+    assert read_declaration(output) == {**DEFAULTS, "lockout_after": 10, "self_reset": "allowed",
+                                        "reset_sessions": "kept", "safelist_host_bits": "normalised"}
+    run = subprocess.run([sys.executable, "-m", "mfa_conformance.cli", "run", "--positions", str(output),
+                          "--report-dir", str(tmp_path / "reports")], cwd=REPO, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "verdict: CONFORMANT" in run.stdout
+
+
+def test_a_bad_declaration_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[positions]\nlockout_after = 0\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mfa_conformance.cli", "survey", "--positions", str(bad)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0
+    assert "lockout_after = 0 is outside its range, 1 to 100" in done.stderr
