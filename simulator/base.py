@@ -3,6 +3,8 @@ and the lookups that turn a session token into a user allowed to act."""
 
 from __future__ import annotations
 
+import threading
+
 from .clock import Clock
 from .errors import CodeRequired, NotAccountHolder, SessionEnded, SetupRequired
 from .state import Practice, Session, Stage, State, User, UserView
@@ -17,6 +19,8 @@ class Base:
     state: State
     clock: Clock
     wrong_code_limit: int
+    lock: threading.RLock
+    """Held while a code is checked: sessions may send codes at once (the in-process driver's threads)."""
 
     def _session(self, token: str) -> Session:
         session = self.state.sessions.get(token)

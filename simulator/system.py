@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 from .accounts import Accounts
 from .base import WRONG_CODE_LIMIT
 from .clock import Clock, system_clock
 from .enforcement import Enforcement
 from .enrollment import Enrollment
+from .guessing import PASSWORD_GUESS_LIMIT
 from .renewal import SessionRenewal
 from .safelist import SafelistSettings
 from .signing_in import SigningIn
@@ -23,7 +26,10 @@ class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, 
     """
 
     def __init__(self, *, clock: Clock = system_clock, state: State | None = None,
-                 wrong_code_limit: int = WRONG_CODE_LIMIT) -> None:
+                 wrong_code_limit: int = WRONG_CODE_LIMIT,
+                 password_guess_limit: int | None = PASSWORD_GUESS_LIMIT) -> None:
         self.clock = clock
         self.state = state if state is not None else State()
         self.wrong_code_limit = wrong_code_limit
+        self.password_guess_limit = password_guess_limit
+        self.lock = threading.RLock()
