@@ -1,6 +1,7 @@
 """The driver interface between the scenarios and a system under test."""
 
 from . import errors
-from .interface import Account, Capability, EnrollmentScreen, Session, Stage, SystemUnderTest, UserStatus
+from .interface import Account, Capability, EnrollmentScreen, Page, Session, Stage, SystemUnderTest, UserStatus
 
-__all__ = ["Account", "Capability", "EnrollmentScreen", "Session", "Stage", "SystemUnderTest", "UserStatus", "errors"]
+__all__ = ["Account", "Capability", "EnrollmentScreen", "Page", "Session", "Stage", "SystemUnderTest", "UserStatus",
+           "errors"]
