@@ -115,7 +115,7 @@ class SecondDeviceAllowed(Simulator):
 
 
 @variant("code_only_when_enforced", "SGN-01", "DIS-01", "DIS-20", "SAF-22", "ENR-03", "ENR-04", "SGN-03", "SGN-04",
-         "SGN-05", "SGN-06", "REC-01", "REC-05", "MGT-10")
+         "SGN-05", "SGN-06", "REC-01", "REC-05", "MGT-10", "SEC-01", "SEC-02", "SEC-05")
 class CodeOnlyWhenEnforced(Simulator):
     """An enrolled user is asked for a code only while the practice enforces MFA."""
 
@@ -146,11 +146,12 @@ class DriftWindowThreeSteps(Simulator):
     """Sign-in accepts codes up to three time steps (90 s) away."""
 
     def submit_code(self, token: str, code: str) -> Stage:
-        saved, totp.DRIFT_STEPS = totp.DRIFT_STEPS, 3
-        try:
-            return super().submit_code(token, code)
-        finally:
-            totp.DRIFT_STEPS = saved
+        with self.lock:  # the window is module-wide: codes sent at once must not see it half restored
+            saved, totp.DRIFT_STEPS = totp.DRIFT_STEPS, 3
+            try:
+                return super().submit_code(token, code)
+            finally:
+                totp.DRIFT_STEPS = saved
 
 
 @variant("accepts_a_colleagues_code", "SGN-04")
@@ -169,7 +170,7 @@ class AcceptsAColleaguesCode(Simulator):
         return super().submit_code(token, code)
 
 
-@variant("no_replay_protection", "SGN-05")
+@variant("no_replay_protection", "SGN-05", "SEC-01")
 class NoReplayProtection(Simulator):
     """Sign-in forgets which time step was last used, so a code works again within its window."""
 
@@ -191,7 +192,7 @@ class SetupCodeReusableAtSignIn(Simulator):
             device.last_step -= 1
 
 
-@variant("no_lockout", "SGN-06")
+@variant("no_lockout", "SGN-06", "SEC-02")
 class NoLockout(Simulator):
     """Wrong codes can be tried without limit."""
 
@@ -199,7 +200,7 @@ class NoLockout(Simulator):
         return False
 
 
-@variant("lockout_after_ten", "SGN-06")
+@variant("lockout_after_ten", "SGN-06", "SEC-02")
 class LockoutAfterTen(Simulator):
     """Code entry locks only after 10 wrong codes, not the catalogue's 5."""
 
@@ -410,7 +411,7 @@ class ResetKeepsTheLock(Simulator):
         user.wrong_codes = count
 
 
-@variant("reset_keeps_sessions", "REC-20")
+@variant("reset_keeps_sessions", "REC-20", "SEC-04")
 class ResetKeepsSessions(Simulator):
     """Reset MFA leaves the user's open sessions running."""
 
@@ -505,6 +506,8 @@ class SafelistSavesTheValidPart(Simulator):
                 raise
         practice.safelist = tuple(kept)
 
+
+from . import security_mutants  # noqa: E402,F401  (registers the security checks' variants)
 
 # One zero-argument factory per variant, for --sut tests.mutants:<name>.
 for _variant in VARIANTS.values():

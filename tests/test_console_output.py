@@ -97,7 +97,7 @@ def _check_failing_run(done: Done, *, parallel: bool) -> None:
     # The closing lines CI reads: ours and pytest's own.
     assert re.search(r"^scenarios: 4 passed, 1 failed, 0 skipped$", done.out, re.MULTILINE)
     # (under xdist the workers deselect, so the controller does not count the deselected)
-    assert re.fullmatch(r"1 failed, 4 passed(, 66 deselected)? in [\d.]+s", done.out.rstrip().splitlines()[-1]), done.out
+    assert re.fullmatch(r"1 failed, 4 passed(, 74 deselected)? in [\d.]+s", done.out.rstrip().splitlines()[-1]), done.out
 
 
 def test_a_failing_run_reads_as_gherkin_without_pytest_internals(failing: Done) -> None:
@@ -115,7 +115,7 @@ def test_the_reproduce_command_runs_just_that_failure(failing: Done, reports: Pa
     again = run(*words[1:], "--report-dir", str(reports / "again"))
     assert again.code == 1, again.text[-3000:]
     assert [name for *_, mark, name in PROGRESS.findall(again.out)] == [f"{FAILING}  @MGT-20"]
-    assert again.out.rstrip().splitlines()[-1].startswith("1 failed, 70 deselected in ")
+    assert again.out.rstrip().splitlines()[-1].startswith("1 failed, 78 deselected in ")
 
 
 def test_a_passing_run_shows_scenarios_done_of_total_and_exits_0(tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_a_passing_run_shows_scenarios_done_of_total_and_exits_0(tmp_path: Path)
     assert all(mark == "✔" for *_, mark, _ in finished)
     assert all(left for _, _, _, left, *_ in finished[:-1]) and finished[-1][3] == "", "an estimate until the last"
     assert not re.search(r"^\.+", done.out, re.MULTILINE), "pytest's progress dots are not printed"
-    assert done.out.rstrip().splitlines()[-1].startswith("5 passed, 66 deselected in ")
+    assert done.out.rstrip().splitlines()[-1].startswith("5 passed, 74 deselected in ")
 
 
 def test_a_selection_that_matches_nothing_is_bad_input(tmp_path: Path) -> None:

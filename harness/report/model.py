@@ -15,6 +15,8 @@ from pathlib import Path
 
 from mfa_conformance.catalogue import Requirement
 
+from .security import entry_is_security, is_security, security_ids, security_verdict
+
 __all__ = [
     "FORMAT",
     "OUTCOMES",
@@ -189,9 +191,18 @@ class Results:
 
     @property
     def verdict(self) -> str:
-        """"passed" unless a scenario failed unexpectedly or an expected-failure entry is called out."""
-        bad = any(s.status == "failed" for s in self.scenarios) or any(e.called_out for e in self.expected_failures)
+        """"passed" unless a scenario of the how-to's requirements failed unexpectedly or an
+        expected-failure entry of theirs is called out; the security checks have their own."""
+        ids = security_ids(self.catalogue)
+        tags = {s.id: s.tags for s in self.scenarios}
+        bad = any(s.status == "failed" and not is_security(s.tags, ids) for s in self.scenarios) or any(
+            e.called_out and not entry_is_security(e, tags, ids) for e in self.expected_failures)
         return "failed" if bad else "passed"
+
+    @property
+    def security_verdict(self) -> str:
+        """The security checks' verdict (report.security): passed, failed, incomplete or not checked."""
+        return security_verdict([(s.id, s) for s in self.scenarios], self.expected_failures, self.catalogue)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -210,6 +221,7 @@ class Results:
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["verdict"] = self.verdict
+        data["security_verdict"] = self.security_verdict
         data["counts"] = self.counts
         return data
 
