@@ -243,7 +243,7 @@ class InProcessSystem(SystemUnderTest):
         return at_once(attempts)
 
     def pages_visited(self) -> list[Page]:
-        return list(self._pages)
+        return self._pages.pages()
 
 
 def simulator_system() -> InProcessSystem:

@@ -25,8 +25,24 @@ ADDRESS = "simulator.{}"
 """A screen's address: the simulator call that produced it."""
 
 
-class PageLog(list[Page]):
-    """The screens of one scenario, in order (appending is safe from several threads)."""
+class PageLog:
+    """The screens of one scenario, in order (appending is safe from several threads).
+
+    Each answer is kept as the simulator gave it (a fresh view, never changed
+    afterwards) and turned into text only when the pages are asked for, so a
+    run that never asks (exploration, the how-to's scenarios) pays almost nothing."""
+
+    def __init__(self) -> None:
+        self._answers: list[tuple[str, object]] = []
+
+    def append(self, call: str, answer: object) -> None:
+        self._answers.append((call, answer))
+
+    def clear(self) -> None:
+        self._answers.clear()
+
+    def pages(self) -> list[Page]:
+        return [Page(ADDRESS.format(call), text_of(answer)) for call, answer in list(self._answers)]
 
 
 def text_of(answer: object) -> str:
@@ -52,21 +68,28 @@ class Watched:
     def __init__(self, sim: Any, log: PageLog) -> None:
         self._sim = sim
         self._log = log
+        self._calls: dict[str, Callable[..., Any]] = {}
 
     def __getattr__(self, name: str) -> Any:
+        watched = self._calls.get(name)
+        if watched is not None:
+            return watched
         value = getattr(self._sim, name)
         if name.startswith("_") or not callable(value):
             return value
-        return self._watching(name, value)
+        self._calls[name] = watched = self._watching(name, value)
+        return watched
 
     def _watching(self, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+        log = self._log
+
         def watched(*args: Any, **kwargs: Any) -> Any:
             try:
                 answer = call(*args, **kwargs)
             except MfaError as refusal:
-                self._log.append(Page(ADDRESS.format(name), str(refusal)))
+                log.append(name, str(refusal))
                 raise
-            self._log.append(Page(ADDRESS.format(name), text_of(answer)))
+            log.append(name, answer)
             return answer
 
         return watched

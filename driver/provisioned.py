@@ -112,7 +112,7 @@ class ProvisionedSystem(SystemUnderTest):
         return at_once(attempts)
 
     def pages_visited(self) -> list[Page]:
-        return list(self._pages)
+        return self._pages.pages()
 
 
 def provisioned_system() -> ProvisionedSystem:
