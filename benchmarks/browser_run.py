@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs to make; the median total is kept")
     parser.add_argument("--trace", choices=("on", "off"), default="on", help="Playwright tracing (default: on)")
     parser.add_argument("--no-inprocess", action="store_true", help="skip the in-process run for comparison")
+    parser.add_argument("--marker", help="only the scenarios of this marker expression (e.g. security)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="mfa-browser-bench-") as scratch:
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                 options += ["--profile", str(args.profile.resolve())]
             if args.workers:
                 options += ["-n", str(args.workers)]
+            selection = ["-m", args.marker] if args.marker else []
+            options += selection
             totals, cases, counts = [], [], ""
             for n in range(args.repeat):
                 junit = folder / f"junit-{n}.xml"
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
         inprocess = None
         if not args.no_inprocess:
-            inprocess, stdout, _ = _run([], folder / "junit-inprocess.xml", folder / "reports-inprocess")
+            inprocess, stdout, _ = _run(selection, folder / "junit-inprocess.xml", folder / "reports-inprocess")
 
     times = [t for t, _ in cases]
     total = statistics.median(totals)

@@ -1,13 +1,23 @@
 """The in-process driver: the reference simulator behind the driver interface.
 
-The only module of the harness that imports the simulator. Time is moved with
-freezegun, which the simulator's default clock (`time.time`) follows.
+The only module of the harness that imports the simulator (with its helper
+inprocess_pages.py). Time is moved with freezegun, which the simulator's
+default clock (`time.time`) follows.
+
+Like the reference web app, a session gets a new token once a step of signing
+in is passed (the code accepted, or the forced setup saved), so a copy taken
+before is worth nothing after. For the security checks it offers every
+capability they need: codes sent at once from threads that start together
+(the simulator serializes its code checks itself), a copy of a session (its
+token, held by another handle), the token as the session's identifier, and
+every screen the simulator answered (inprocess_pages.py).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import ParamSpec, TypeVar
 
@@ -17,9 +27,10 @@ from mfa_conformance import simulator
 from mfa_conformance.simulator import errors as sim_errors
 
 from . import errors
-from .interface import Capability, EnrollmentScreen, Session, Stage, SystemUnderTest, UserStatus
+from .inprocess_pages import PageLog, Watched
+from .interface import Capability, CodeAnswer, EnrollmentScreen, Page, Session, Stage, SystemUnderTest, UserStatus
 
-__all__ = ["InProcessSystem", "InProcessSession", "simulator_system", "simulator_options"]
+__all__ = ["InProcessSystem", "InProcessSession", "simulator_system", "simulator_options", "at_once"]
 
 _REAL_TIME_FOR = ["_pytest.timing", "_pytest.runner", "pytest_bdd.reporting"]
 """Modules that keep the real clock while the simulator's is frozen, so step
@@ -73,9 +84,14 @@ def _status(view: simulator.UserView) -> UserStatus:
 
 
 class InProcessSession(Session):
-    def __init__(self, sim: simulator.Simulator, token: str) -> None:
+    def __init__(self, sim: simulator.Simulator | Watched, token: str) -> None:
         self._sim = sim
         self._token = token
+
+    def _renew(self) -> None:
+        """A step of signing in was passed: the session carries on under a new token."""
+        with self._sim.lock:
+            self._token = self._sim.renew_session(self._token)
 
     @property
     @_translated
@@ -84,7 +100,11 @@ class InProcessSession(Session):
 
     @_translated
     def submit_code(self, code: str) -> Stage:
-        return Stage(self._sim.submit_code(self._token, code).value)
+        waiting = self._sim.stage(self._token) is simulator.Stage.CODE_REQUIRED
+        stage = self._sim.submit_code(self._token, code)
+        if waiting and stage is simulator.Stage.SIGNED_IN:
+            self._renew()
+        return Stage(stage.value)
 
     @_translated
     def enter_application(self) -> None:
@@ -101,7 +121,10 @@ class InProcessSession(Session):
 
     @_translated
     def save_device(self, code: str, device_name: str) -> None:
+        forced = self._sim.stage(self._token) is simulator.Stage.SETUP_REQUIRED
         self._sim.save_device(self._token, code, device_name)
+        if forced and self._sim.stage(self._token) is simulator.Stage.SIGNED_IN:
+            self._renew()
 
     @_translated
     def own_mfa_status(self) -> UserStatus:
@@ -136,6 +159,38 @@ class InProcessSession(Session):
     def reset_mfa(self, username: str) -> None:
         self._sim.reset_mfa(self._token, username)
 
+    def copy(self) -> InProcessSession:
+        return InProcessSession(self._sim, self._token)
+
+    def identifier(self) -> str:
+        return self._token
+
+
+def at_once(attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
+    """Each session's code from a thread of its own, all let go at the same moment."""
+    start = threading.Barrier(len(attempts))
+    answers: list[CodeAnswer | None] = [None] * len(attempts)
+    crashes: list[BaseException] = []
+
+    def send(index: int, session: Session, code: str) -> None:
+        start.wait()
+        try:
+            answers[index] = session.submit_code(code)
+        except errors.Refused as refusal:
+            answers[index] = refusal
+        except BaseException as crash:  # a failure of the driver, not an answer: raised below
+            crashes.append(crash)
+
+    threads = [threading.Thread(target=send, args=(i, session, code), daemon=True)
+               for i, (session, code) in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if crashes:
+        raise crashes[0]
+    return [answer for answer in answers if answer is not None]
+
 
 class InProcessSystem(SystemUnderTest):
     """A fresh simulator for every scenario, configured to take the run's positions.
@@ -154,7 +209,9 @@ class InProcessSystem(SystemUnderTest):
         if positions is not None:
             self.positions = dict(positions)
             self._options = simulator_options(positions)
+        self._pages = PageLog()
         self._sim = self._fresh()
+        self._watched = Watched(self._sim, self._pages)
         self._frozen: freezegun.api._freeze_time | None = None
         self._frozen_clock: freezegun.api.FrozenDateTimeFactory | None = None
 
@@ -167,13 +224,18 @@ class InProcessSystem(SystemUnderTest):
     def describe(self) -> dict[str, str]:
         return {"driver": self.name, "module": f"{self._make.__module__}.{getattr(self._make, '__qualname__', self._make)}"}
 
+    @property
+    def password_guess_limit(self) -> int:  # type: ignore[override]
+        return self._sim.password_guess_limit or 0
+
     def adopt_positions(self, positions: Mapping[str, object]) -> None:
         self._options = simulator_options(positions)
-        self._sim = self._fresh()
+        self.start_scenario("")
 
     def start_scenario(self, name: str) -> None:
         self._sim = self._fresh()
-
+        self._pages.clear()
+        self._watched = Watched(self._sim, self._pages)
     def finish_scenario(self, failed: bool) -> None:
         if self._frozen is not None:
             self._frozen.stop()
@@ -184,8 +246,8 @@ class InProcessSystem(SystemUnderTest):
     @_translated
     def sign_in(self, username: str, password: str, *, address: str | None = None) -> Session:
         kwargs = {} if address is None else {"address": address}
-        token, _ = self._sim.sign_in(username, password, **kwargs)
-        return InProcessSession(self._sim, token)
+        token, _ = self._watched.sign_in(username, password, **kwargs)
+        return InProcessSession(self._watched, token)
 
     @_translated
     def create_practice(self, name: str, *, mfa_available: bool = True) -> None:
@@ -211,7 +273,13 @@ class InProcessSystem(SystemUnderTest):
 
     @_translated
     def support_reset_mfa(self, username: str) -> None:
-        self._sim.support_reset_mfa(username)
+        self._watched.support_reset_mfa(username)
+
+    def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
+        return at_once(attempts)
+
+    def pages_visited(self) -> list[Page]:
+        return self._pages.pages()
 
 
 def simulator_system() -> InProcessSystem:

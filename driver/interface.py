@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from types import MappingProxyType
 
-from .errors import CapabilityMissing
+from .errors import CapabilityMissing, Refused
 
 __all__ = [
     "Capability",
@@ -29,6 +29,8 @@ __all__ = [
     "EnrollmentScreen",
     "UserStatus",
     "Account",
+    "Page",
+    "CodeAnswer",
     "Session",
     "SystemUnderTest",
 ]
@@ -45,6 +47,15 @@ class Capability(str, Enum):
     """Act as vendor support, who resets the MFA of any user."""
     CLIENT_ADDRESS = "client-address"
     """Sign in as if from a chosen IP address."""
+    CONCURRENT_SESSIONS = "concurrent-sessions"
+    """Send codes from several sessions at the same moment (`SystemUnderTest.submit_codes_at_once`)."""
+    SESSION_COPY = "session-copy"
+    """Use a copy of a session, as whoever took its cookie or token would (`Session.copy`)."""
+    SESSION_IDENTIFIER = "session-identifier"
+    """Read the identifier a session is known by (`Session.identifier`), to see it change."""
+    PAGES_VISITED = "pages-visited"
+    """Tell every page (screen, response) the system showed in the scenario and where it came from
+    (`SystemUnderTest.pages_visited`)."""
 
     def __str__(self) -> str:
         return self.value
@@ -112,6 +123,22 @@ class Account:
         return f"Account(practice={self.practice!r}, username={self.username!r}, account_holder={self.account_holder})"
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page (or screen, or response) the system showed, as the driver received it:
+    where it came from (a URL, or the driver's name for a screen) and all it held."""
+
+    address: str
+    content: str = ""
+
+    def __repr__(self) -> str:  # either may hold a secret when a system leaks one
+        return f"Page(address=<{len(self.address)} chars>, content=<{len(self.content)} chars>)"
+
+
+CodeAnswer = Stage | Refused
+"""What one session made of a code sent with others at once: where it stands, or the refusal."""
+
+
 class Session(ABC):
     """One person's browser session, from the password on."""
 
@@ -174,6 +201,19 @@ class Session(ABC):
     def reset_mfa(self, username: str) -> None:
         """Select the user and press Reset MFA. Raises UnknownUser or SelfResetRefused."""
 
+    # For the security checks (features/security.feature)
+    def copy(self) -> Session:
+        """Another handle on this very session, as someone who took its cookie or token
+        now would hold it: its own browser (or client), the session's identifier as of now.
+        Needs Capability.SESSION_COPY."""
+        raise CapabilityMissing(Capability.SESSION_COPY)
+
+    def identifier(self) -> str:
+        """The identifier the system knows this session by right now (a cookie's value, a
+        token). A secret: the harness only compares it, never shows or keeps it.
+        Needs Capability.SESSION_IDENTIFIER."""
+        raise CapabilityMissing(Capability.SESSION_IDENTIFIER)
+
 
 class SystemUnderTest(ABC):
     """A system whose MFA behaviour is checked against the how-to."""
@@ -196,6 +236,10 @@ class SystemUnderTest(ABC):
     (features/positions.toml), e.g. {"lockout_after": 10}; what it does not
     declare is the reference default. The scenarios check what is declared:
     a declaration is never a waiver."""
+
+    password_guess_limit: int = 10
+    """Consecutive wrong passwords after which the system refuses even the right one
+    (NIST SP 800-63B section 5.2.2 allows at most 100); the security check tries this many."""
 
     def describe(self) -> dict[str, str]:
         """What the report header shows about this system."""
@@ -264,3 +308,16 @@ class SystemUnderTest(ABC):
     def support_reset_mfa(self, username: str) -> None:
         """Vendor support resets any user's MFA. Raises UnknownUser."""
         raise CapabilityMissing(Capability.SUPPORT_CONSOLE)
+
+    # For the security checks (features/security.feature)
+    def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
+        """Send each session's code so that they reach the system at the same moment (as
+        an attacker racing one code, or a burst of guesses, would), not one after another.
+        Returns, in order, each session's stage afterwards or the refusal it met.
+        Needs Capability.CONCURRENT_SESSIONS."""
+        raise CapabilityMissing(Capability.CONCURRENT_SESSIONS)
+
+    def pages_visited(self) -> Sequence[Page]:
+        """Every page the system showed since the scenario began, in order, from every
+        session (and every request's address, for a web product). Needs Capability.PAGES_VISITED."""
+        raise CapabilityMissing(Capability.PAGES_VISITED)

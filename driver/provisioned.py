@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from mfa_conformance import simulator
 
-from .inprocess import InProcessSession, _translated, simulator_options
-from .interface import Account, Capability, Session, SystemUnderTest
+from .inprocess import InProcessSession, _translated, at_once, simulator_options
+from .inprocess_pages import PageLog, Watched
+from .interface import Account, Capability, CodeAnswer, Page, Session, SystemUnderTest
 
 __all__ = ["ProvisionedSystem", "provisioned_system", "STAGING_CAST"]
 
@@ -52,6 +53,8 @@ class ProvisionedSystem(SystemUnderTest):
                  make: Callable[..., simulator.Simulator] = simulator.Simulator) -> None:
         self._clock = _ForwardClock() if clock else None
         self._sim = make(clock=self._clock) if clock else make()
+        self._pages = PageLog()
+        self._watched = Watched(self._sim, self._pages)
         self.capabilities = frozenset(Capability) - {Capability.SEEDING} - (
             set() if support_console else {Capability.SUPPORT_CONSOLE}) - (set() if clock else {Capability.CLOCK})
         self._accounts: dict[tuple[str, str], Account] = {}
@@ -70,6 +73,9 @@ class ProvisionedSystem(SystemUnderTest):
     def adopt_positions(self, positions: Mapping[str, object]) -> None:
         self._sim.options = simulator_options(positions)
 
+    def start_scenario(self, name: str) -> None:
+        self._pages.clear()
+
     def profile_practice(self, display: str, *, mfa_available: bool) -> str | None:
         entry = STAGING_CAST.get((display, mfa_available))
         return entry[0] if entry else None
@@ -85,8 +91,8 @@ class ProvisionedSystem(SystemUnderTest):
     @_translated
     def sign_in(self, username: str, password: str, *, address: str | None = None) -> Session:
         kwargs = {} if address is None else {"address": address}
-        token, _ = self._sim.sign_in(username, password, **kwargs)
-        return InProcessSession(self._sim, token)
+        token, _ = self._watched.sign_in(username, password, **kwargs)
+        return InProcessSession(self._watched, token)
 
     def now(self) -> float:
         return self._clock() if self._clock is not None else super().now()
@@ -103,7 +109,13 @@ class ProvisionedSystem(SystemUnderTest):
 
     @_translated
     def support_reset_mfa(self, username: str) -> None:
-        self._sim.support_reset_mfa(username)
+        self._watched.support_reset_mfa(username)
+
+    def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
+        return at_once(attempts)
+
+    def pages_visited(self) -> list[Page]:
+        return self._pages.pages()
 
 
 def provisioned_system() -> ProvisionedSystem:

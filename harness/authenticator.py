@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import io
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, unquote_plus, urlsplit
 
 import pyotp
 import zxingcpp
@@ -68,6 +70,16 @@ class KeyUri:
                 f"digits={self.digits}, period={self.period}, secret_bits={self.secret_bits}, "
                 f"label_issuer={self.label_issuer!r}, repeated={self.repeated!r})")
 
+    def appears_in(self, text: str) -> bool:
+        """Whether the secret shows in `text` (a page, an address) in any spelling a
+        product may give it: either letter case, in groups split by spaces, dashes or
+        markup, padded, percent- or entity-encoded. Only the answer leaves this object."""
+        for form in (text, _TAGS.sub("", text)):
+            for decoded in (form, html.unescape(form), unquote_plus(unquote_plus(form))):
+                if self._secret in _SEPARATORS.sub("", decoded).upper():
+                    return True
+        return False
+
     @classmethod
     def parse(cls, text: str) -> KeyUri:
         """Reads `text` as a phone would, and refuses what the format does not allow
@@ -115,6 +127,10 @@ class KeyUri:
             repeated=tuple(sorted({name for name in names if names.count(name) > 1})),
             _secret=secret,
         )
+
+
+_TAGS = re.compile(r"<[^>]*>")
+_SEPARATORS = re.compile(r"[\s\-=\u00a0\u200b]+")
 
 
 def _base32(spelled: str) -> tuple[str, bytes]:

@@ -6,6 +6,12 @@ verbatim, so a test (tests/test_howto_accounting.py, through
 mfa_conformance.howto) can prove every quote is really there and every
 sentence of the how-to is accounted for. An entry that rests on a standard
 rather than on the how-to names the clause in `basis`.
+
+Besides the how-to's own kinds (documented, inferred, interpreted), entries of
+kind `security` are checks of the attacks MFA exists to stop (features/
+security.feature): they quote no sentence of the how-to, each names the clause
+of the standard it comes from (`basis`) and the attack (`reason`), and the
+reports give them a verdict of their own, apart from the how-to's.
 """
 
 from __future__ import annotations
@@ -17,16 +23,25 @@ from pathlib import Path
 
 from . import features
 
-__all__ = ["FEATURES_DIR", "CATALOGUE_PATH", "KINDS", "CAPABILITY_TAGS", "Requirement", "load_catalogue", "CatalogueError"]
+__all__ = ["FEATURES_DIR", "CATALOGUE_PATH", "KINDS", "HOWTO_KINDS", "SECURITY", "CAPABILITY_TAGS", "Requirement",
+           "load_catalogue", "CatalogueError"]
 
 FEATURES_DIR = Path(features.__file__).resolve().parent
 CATALOGUE_PATH = FEATURES_DIR / "requirements.toml"
-KINDS = ("documented", "inferred", "interpreted")
+HOWTO_KINDS = ("documented", "inferred", "interpreted")
+"""What the how-to says, implies, or leaves to a reading: the conformance verdict's."""
+SECURITY = "security"
+"""An attack MFA exists to stop, checked against a standard's clause: a verdict of its own."""
+KINDS = (*HOWTO_KINDS, SECURITY)
 CAPABILITY_TAGS = {
     "needs-clock": "clock",
     "needs-support-console": "support-console",
     "needs-client-address": "client-address",
     "needs-seeding": "seeding",
+    "needs-concurrent-sessions": "concurrent-sessions",
+    "needs-session-copy": "session-copy",
+    "needs-session-identifier": "session-identifier",
+    "needs-pages-visited": "pages-visited",
 }
 
 
@@ -71,6 +86,11 @@ def _check_grounds(path: Path, requirement: Requirement, entry: dict) -> None:
         raise CatalogueError(f"{path}: {rid}: basis must name a clause, as text")
     if requirement.kind == "documented" and not quotes:
         raise CatalogueError(f"{path}: {rid} is documented but quotes no sentence of the how-to")
+    if requirement.kind == SECURITY and quotes:
+        raise CatalogueError(f"{path}: {rid} is a security check: it quotes no sentence of the how-to "
+                             f"(its basis names the standard)")
+    if requirement.kind == SECURITY and not requirement.basis:
+        raise CatalogueError(f"{path}: {rid} is a security check but names no basis (the standard's clause)")
     if not quotes and not requirement.basis:
         raise CatalogueError(f"{path}: {rid} is {requirement.kind} but quotes nothing and names no basis")
 

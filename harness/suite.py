@@ -16,5 +16,6 @@ pytest_plugins = [
     "mfa_conformance.steps.user_management",
     "mfa_conformance.steps.recovery",
     "mfa_conformance.steps.safelist",
+    "mfa_conformance.steps.security",
     "mfa_conformance.steps.exploration",
 ]

@@ -3,6 +3,8 @@ and the lookups that turn a session token into a user allowed to act."""
 
 from __future__ import annotations
 
+import threading
+
 from .clock import Clock
 from .errors import CodeRequired, NotAccountHolder, SessionEnded, SetupRequired
 from .options import WRONG_CODE_LIMIT, Options
@@ -19,6 +21,8 @@ class Base:
     @property
     def wrong_code_limit(self) -> int:
         return self.options.wrong_code_limit
+    lock: threading.RLock
+    """Held while a code is checked: sessions may send codes at once (the in-process driver's threads)."""
 
     def _session(self, token: str) -> Session:
         session = self.state.sessions.get(token)

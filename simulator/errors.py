@@ -1,9 +1,10 @@
 """Named refusals of the reference simulator.
 
 Every refusal is raised before any state changes, so a caller that catches one
-knows nothing happened, with one deliberate exception: a wrong code at sign-in
+knows nothing happened, with deliberate exceptions: a wrong code at sign-in
 counts towards the lockout (CodeRejected), and the code that reaches the limit
-also ends the user's sessions (MfaLocked). Adapters map these to messages or
+also ends the user's sessions (MfaLocked); a wrong password counts towards the
+username's password lock (WrongCredentials). Adapters map these to messages or
 status codes.
 """
 

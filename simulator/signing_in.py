@@ -3,16 +3,21 @@ setup screen when the practice requires MFA and the user has none.
 
 The options decide what the how-to leaves open: how many wrong codes lock code
 entry and whether waiting unlocks it, how much clock drift a code may have,
-whether the safelist binds account holders and whether it spares the code."""
+whether the safelist binds account holders and whether it spares the code..
+
+Password guesses are limited (guessing.py). A code is checked and its time
+step recorded under the simulator's lock, so the same code sent at once from
+several sessions signs in one of them only (RFC 6238 section 5.2), and wrong
+codes sent at once are counted one by one (no more tries than the limit).
+"""
 
 from __future__ import annotations
 
 import secrets
 
 from . import totp
-from .accounts import password_matches
-from .base import Base
 from .errors import AddressNotAllowed, CodeRejected, MfaLocked, SessionEnded, WrongCredentials
+from .guessing import PasswordGuessing
 from .safelist import allows
 from .state import Session, Stage
 
@@ -21,12 +26,13 @@ __all__ = ["SigningIn"]
 DEFAULT_ADDRESS = "127.0.0.1"
 
 
-class SigningIn(Base):
+class SigningIn(PasswordGuessing):
     def sign_in(self, username: str, password: str, *, address: str = DEFAULT_ADDRESS) -> tuple[str, Stage]:
         """A new session token and the stage it starts in."""
         user = self.state.users.get(username)
-        if user is None or not password_matches(user, password):
+        if not self._password_accepted(username, user, password):
             raise WrongCredentials()
+        assert user is not None
         practice = self.state.practices[user.practice]
         listed = allows(practice.safelist, address)
         if not listed and not (user.account_holder and self.options.safelist_exempts_holders):
@@ -48,6 +54,10 @@ class SigningIn(Base):
         return token, stage
 
     def submit_code(self, token: str, code: str) -> Stage:
+        with self.lock:  # check and record the time step (or the wrong code) as one step
+            return self._submit_code(token, code)
+
+    def _submit_code(self, token: str, code: str) -> Stage:
         session = self._session(token)
         if session.stage is not Stage.CODE_REQUIRED:
             return session.stage

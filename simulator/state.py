@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-__all__ = ["Stage", "Device", "User", "Practice", "Session", "State", "UserView"]
+__all__ = ["Stage", "Device", "User", "Practice", "Session", "PasswordGuesses", "State", "UserView"]
 
 
 class Stage(str, Enum):
@@ -58,10 +58,20 @@ class Session:
 
 
 @dataclass
+class PasswordGuesses:
+    """One username's consecutive wrong passwords, and until when its password sign-in is locked."""
+
+    wrong: int
+    locked_until: float | None = None
+
+
+@dataclass
 class State:
     practices: dict[str, Practice] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
+    password_guesses: dict[str, PasswordGuesses] = field(default_factory=dict)
+    """By username, known or not (simulator/guessing.py)."""
 
 
 @dataclass(frozen=True)

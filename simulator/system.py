@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 from .accounts import Accounts
 from .clock import Clock, system_clock
 from .enforcement import Enforcement
 from .enrollment import Enrollment
+from .guessing import PASSWORD_GUESS_LIMIT
 from .renewal import SessionRenewal
 from .options import Options
 from .safelist import SafelistSettings
@@ -27,8 +29,11 @@ class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, 
     """
 
     def __init__(self, *, clock: Clock = system_clock, state: State | None = None,
-                 wrong_code_limit: int | None = None, options: Options | None = None) -> None:
+                 wrong_code_limit: int | None = None, options: Options | None = None,
+                 password_guess_limit: int | None = PASSWORD_GUESS_LIMIT) -> None:
         self.clock = clock
         self.state = state if state is not None else State()
         options = options or Options()
         self.options = options if wrong_code_limit is None else replace(options, wrong_code_limit=wrong_code_limit)
+        self.password_guess_limit = password_guess_limit
+        self.lock = threading.RLock()

@@ -127,7 +127,7 @@ class SecondDeviceAllowed(Simulator):
 
 
 @variant("code_only_when_enforced", "SGN-01", "DIS-01", "DIS-20", "SAF-22", "ENR-03", "ENR-04", "SGN-03", "SGN-04",
-         "SGN-05", "SGN-06", "REC-01", "REC-05", "MGT-10")
+         "SGN-05", "SGN-06", "REC-01", "REC-05", "MGT-10", "SEC-01", "SEC-02", "SEC-05")
 class CodeOnlyWhenEnforced(Simulator):
     """An enrolled user is asked for a code only while the practice enforces MFA."""
 
@@ -158,12 +158,13 @@ class DriftWindowThreeSteps(Simulator):
     """Sign-in accepts codes up to three time steps (90 s) away, more than any declarable drift_steps."""
 
     def submit_code(self, token: str, code: str) -> Stage:
-        saved = self.options
-        self.options = replace(saved, drift_steps=3)
-        try:
-            return super().submit_code(token, code)
-        finally:
-            self.options = saved
+        with self.lock:  # codes sent at once must not see the window half restored
+            saved = self.options
+            self.options = replace(saved, drift_steps=3)
+            try:
+                return super().submit_code(token, code)
+            finally:
+                self.options = saved
 
 
 @variant("accepts_a_colleagues_code", "SGN-04")
@@ -182,7 +183,7 @@ class AcceptsAColleaguesCode(Simulator):
         return super().submit_code(token, code)
 
 
-@variant("no_replay_protection", "SGN-05")
+@variant("no_replay_protection", "SGN-05", "SEC-01")
 class NoReplayProtection(Simulator):
     """Sign-in forgets which time step was last used, so a code works again within its window."""
 
@@ -204,7 +205,7 @@ class SetupCodeReusableAtSignIn(Simulator):
             device.last_step -= 1
 
 
-@variant("no_lockout", "SGN-06")
+@variant("no_lockout", "SGN-06", "SEC-02")
 class NoLockout(Simulator):
     """Wrong codes can be tried without limit: never conformant, whatever lockout_after is declared."""
 
@@ -212,7 +213,7 @@ class NoLockout(Simulator):
         return False
 
 
-@variant("lockout_after_ten", "SGN-06", conformant_under={"lockout_after": 10})
+@variant("lockout_after_ten", "SGN-06", "SEC-02", conformant_under={"lockout_after": 10})
 class LockoutAfterTen(Simulator):
     """Code entry locks only after 10 wrong codes, not the reference's 5: correct when 10 is declared."""
 
@@ -425,7 +426,7 @@ class ResetKeepsTheLock(Simulator):
         user.wrong_codes = count
 
 
-@variant("reset_keeps_sessions", "REC-20", conformant_under={"reset_sessions": "kept"})
+@variant("reset_keeps_sessions", "REC-20", "SEC-04", conformant_under={"reset_sessions": "kept"})
 class ResetKeepsSessions(Simulator):
     """Reset MFA leaves the user's open sessions running: correct, for every scenario, when declared kept."""
 
@@ -520,6 +521,8 @@ class SafelistSavesTheValidPart(Simulator):
                 raise
         practice.safelist = tuple(kept)
 
+
+from . import security_mutants  # noqa: E402,F401  (registers the security checks' variants)
 
 # One zero-argument factory per variant, for --sut tests.mutants:<name>.
 for _variant in VARIANTS.values():

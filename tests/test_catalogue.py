@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from pytest_bdd.feature import get_features
 
-from mfa_conformance.catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
+from mfa_conformance.catalogue import (
+    CAPABILITY_TAGS, FEATURES_DIR, HOWTO_KINDS, KINDS, SECURITY, CatalogueError, load_catalogue,
+)
 from mfa_conformance.positions import TAG_PREFIX, load_positions, position_tags
 
 ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
@@ -31,7 +33,7 @@ def test_there_is_one_feature_file_per_capability() -> None:
     names = sorted(Path(f.filename).stem for f in FEATURES)
     assert names == sorted([
         "self_enrollment", "signing_in", "enforcing_mfa", "disabling_enforcement",
-        "user_management", "lockout_and_recovery", "ip_safelist",
+        "user_management", "lockout_and_recovery", "ip_safelist", "security",
     ])
 
 
@@ -105,6 +107,10 @@ CAPABILITY_STEPS = {
     "needs-clock": _ClockSteps,
     "needs-support-console": re.compile(r"^vendor support "),
     "needs-client-address": re.compile(r" from \d|from <address>"),
+    "needs-concurrent-sessions": re.compile(r" at once$"),
+    "needs-session-copy": re.compile(r"\bcop(?:y|ies)\b"),
+    "needs-session-identifier": re.compile(r"session identifier"),
+    "needs-pages-visited": re.compile(r"^no (?:page|address)\b"),
 }
 
 
@@ -149,6 +155,31 @@ def test_inferred_and_interpreted_entries_give_their_reasons() -> None:
             assert requirement.reason, requirement.id
         if requirement.kind == "interpreted":
             assert requirement.position, requirement.id
+
+
+def test_security_checks_are_their_own_kind_resting_on_a_standard_not_the_howto() -> None:
+    security = {rid: r for rid, r in CATALOGUE.items() if r.kind == SECURITY}
+    assert sorted(security) == [f"SEC-0{n}" for n in range(1, 8)]
+    for rid, requirement in security.items():
+        assert not requirement.quotes and requirement.basis and requirement.reason, rid
+        assert any(standard in requirement.basis for standard in ("RFC 6238", "NIST SP 800-63B", "OWASP ASVS 5.0")), rid
+    security_file = [tags for f, _, tags in SCENARIOS if Path(f.filename).name == "security.feature"]
+    assert security_file and all(SECURITY in tags for tags in security_file)
+    assert all(SECURITY not in tags for f, _, tags in SCENARIOS if Path(f.filename).name != "security.feature")
+    assert KINDS == (*HOWTO_KINDS, SECURITY)
+
+
+def test_a_security_entry_must_name_its_basis_and_quote_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "requirements.toml"
+    entry = '[SEC-01]\nkind = "security"\nsource = "x"\nstatement = "y"\nreason = "r"\n'
+    bad.write_text(entry, encoding="utf-8")
+    with pytest.raises(CatalogueError, match="SEC-01 is a security check but names no basis"):
+        load_catalogue.__wrapped__(bad)
+    bad.write_text(entry + 'basis = "RFC 6238 section 5.2"\nquotes = ["A sentence."]\n', encoding="utf-8")
+    with pytest.raises(CatalogueError, match="SEC-01 is a security check: it quotes no sentence"):
+        load_catalogue.__wrapped__(bad)
+    bad.write_text(entry + 'basis = "RFC 6238 section 5.2"\n', encoding="utf-8")
+    assert load_catalogue.__wrapped__(bad)["SEC-01"].kind == SECURITY
 
 
 def test_a_malformed_catalogue_is_one_clear_error(tmp_path: Path) -> None:

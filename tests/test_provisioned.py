@@ -33,14 +33,16 @@ def _counts(output: str) -> dict[str, int]:
 def test_every_scenario_passes_on_accounts_carried_from_scenario_to_scenario(tmp_path: Path) -> None:
     done = _run(tmp_path, "provisioned")
     assert done.returncode == 0, done.stdout[-3000:]
-    assert _counts(done.stdout) == {"passed": DEFAULT_APPLYING, "skipped": DEFAULT_NOT_APPLYING}
+    # The password guessing check locks an account for a while: it needs fresh (seeded) accounts.
+    assert _counts(done.stdout) == {"passed": DEFAULT_APPLYING - 1, "skipped": DEFAULT_NOT_APPLYING + 1}
+    assert "skipped: the system under test lacks the capability 'seeding'" in done.stdout
     assert "verdict: CONFORMANT" in done.stdout
 
 
 def test_two_workers_each_keep_their_own_world(tmp_path: Path) -> None:
     done = _run(tmp_path, "provisioned", "-n", "2")
     assert done.returncode == 0, done.stdout[-3000:]
-    assert _counts(done.stdout).get("passed") == DEFAULT_APPLYING
+    assert _counts(done.stdout).get("passed") == DEFAULT_APPLYING - 1
 
 
 def test_without_a_support_console_a_scenario_is_skipped_with_the_reason_never_failed(tmp_path: Path) -> None:
@@ -51,7 +53,8 @@ def test_without_a_support_console_a_scenario_is_skipped_with_the_reason_never_f
     reasons = set(re.findall(r"^\s+skipped: (.+)", done.stdout, re.M))
     assert reasons, "skipped scenarios give no reason"
     assert "verdict: INCOMPLETE" in done.stdout
-    assert all("support console" in reason or "support-console" in reason for reason in reasons), reasons
+    assert all("support console" in reason or "support-console" in reason or reason.endswith("'seeding'")
+               for reason in reasons), reasons
 
 
 @pytest.mark.parametrize("variant", ["no_lockout", "reset_keeps_the_device", "second_device_allowed"])

@@ -646,8 +646,10 @@ def _nothing(w: World) -> None:
 
 # (refusal name, how to provoke it, the state paths it may change)
 REFUSALS: list[tuple[str, str, Trigger, list[str]]] = [
-    ("WrongCredentials", "unknown user", _with(_nothing, lambda w, _: w.sim.sign_in("nobody", PASSWORD)), []),
-    ("WrongCredentials", "wrong password", _with(_nothing, lambda w, _: w.sim.sign_in("erin", "x")), []),
+    ("WrongCredentials", "unknown user", _with(_nothing, lambda w, _: w.sim.sign_in("nobody", PASSWORD)),
+     ["password_guesses[+1]"]),
+    ("WrongCredentials", "wrong password", _with(_nothing, lambda w, _: w.sim.sign_in("erin", "x")),
+     ["password_guesses[+1]"]),
     ("AddressNotAllowed", "outside the safelist",
      _with(lambda w: w.sim.set_safelist(w.sign_in_fully("dana"), ["203.0.113.0/24"]),
            lambda w, _: w.sign_in("erin", address="198.51.100.7")), []),

@@ -42,7 +42,8 @@ REFUSALS = tuple(
 """Every refusal a screen can show (seeding's DuplicateName never reaches a screen)."""
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
-               "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool}
+               "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool,
+               "sign_in_guess_limit": int, "session_cookie": str}
 TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", "positions", *SECTIONS}
 
 
@@ -63,6 +64,11 @@ class Profile:
     """The pool: each a set of real practices with an account for every persona; one per parallel worker."""
     positions: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     """[positions]: the alternatives the product takes (features/positions.toml); the harness checks the values."""
+    password_guess_limit: int = 10
+    """Wrong passwords in a row after which the product refuses even the right one (the security check's
+    N); `system.sign_in_guess_limit` in the file (a key naming a password would be scrubbed from evidence)."""
+    session_cookie: str | None = None
+    """The cookie holding the session's identifier; without it the identifier check is skipped."""
 
     @property
     def practices(self) -> Mapping[str, PracticeEntry]:
@@ -179,6 +185,9 @@ def load_profile(path: Path) -> Profile:
     timeout = system.get("timeout_ms", 5000)
     if timeout <= 0:
         raise ProfileError(f"{at}: system.timeout_ms must be positive")
+    guess_limit = system.get("sign_in_guess_limit", 10)
+    if guess_limit < 1:
+        raise ProfileError(f"{at}: system.sign_in_guess_limit must be at least 1")
     test_hooks = system.get("test_hooks", "/_test")
     if not test_hooks.startswith("/"):
         raise ProfileError(f"{at}: system.test_hooks must be a path starting with '/'")
@@ -188,6 +197,7 @@ def load_profile(path: Path) -> Profile:
         support_password_env=system.get("support_password_env"),
         reuse_browser_contexts=system.get("reuse_browser_contexts", True),
         sections=MappingProxyType(sections), refusals=MappingProxyType(dict(refusals)),
-        casts=casts, positions=MappingProxyType(dict(positions)),
+        casts=casts, positions=MappingProxyType(dict(positions)), password_guess_limit=guess_limit,
+        session_cookie=system.get("session_cookie"),
     )
 

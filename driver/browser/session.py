@@ -11,7 +11,7 @@ from typing import Protocol
 
 from playwright.sync_api import Page
 
-from mfa_conformance.driver import EnrollmentScreen, Session, Stage, UserStatus, errors
+from mfa_conformance.driver import Capability, EnrollmentScreen, Session, Stage, UserStatus, errors
 
 from .pages import (
     CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
@@ -40,6 +40,9 @@ class SessionHost(Protocol):
 
     def changed(self) -> None:
         """A documented action may have moved every session's screen on."""
+
+    def person_browser(self, address: str | None = None) -> Page:
+        """The first tab of a fresh browser context (for a copy of a session)."""
 
 
 class BrowserSession(Session):
@@ -241,3 +244,24 @@ class BrowserSession(Session):
         self._system.changed()
         users.reset_mfa()
         raise_refusal(self._main, self._profile)
+
+    # For the security checks: a copy is another browser holding this one's cookies;
+    # the identifier is the profile's session cookie; codes at once: concurrency.py.
+    def copy(self) -> BrowserSession:
+        page = self._system.person_browser()
+        page.context.add_cookies(self._main.context.cookies())
+        return BrowserSession(self._system, page, self._username, Screen.SIGN_IN)  # its screen is read when used
+
+    def identifier(self) -> str:
+        name = self._profile.session_cookie
+        if name is None:
+            raise errors.CapabilityMissing(Capability.SESSION_IDENTIFIER)
+        return next((c["value"] for c in self._main.context.cookies() if c["name"] == name), "")
+
+    def code_prompt(self) -> Page | None:
+        """The first tab, when it shows the code prompt (to send a code from, at once with others)."""
+        return self._use(self._main) if self._where() is Screen.CODE_PROMPT else None
+
+    def landed(self) -> Stage:
+        """Where the first tab stands after a code sent from it by concurrency.py."""
+        return self._stage_of(self._landed(landed_on(self._main, self._profile)), self._main)

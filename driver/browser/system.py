@@ -10,15 +10,18 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from mfa_conformance.driver import Account, Capability, Detail, Session, SystemUnderTest, errors
+from mfa_conformance.driver import Account, Capability, Detail, Page as Shown, Session, SystemUnderTest, errors
 from mfa_conformance.driver.errors import CapabilityMissing
+from mfa_conformance.driver.interface import CodeAnswer
 
+from .concurrency import submit_codes_at_once
 from .evidence import scrub_trace
 from .hooks import TestHooks
 from .pages import MfaConfigurationPage, Screen, SignInPage, SupportConsolePage
@@ -26,6 +29,7 @@ from .pages.base import ElementMissing, landed_on, page_path, raise_refusal
 from .profile import CastEntry, ConsoleField, PersonaEntry
 from .session import BrowserSession
 from .settings import Prepared
+from .visited import Visits
 
 __all__ = ["BrowserSystem", "BrowserSession", "ProfileMismatch"]
 
@@ -34,6 +38,9 @@ DETAIL_KEYS = {Detail.DEVICE_NAMES: ("user_settings", "device_column"),
 """The profile key that says where the screens show each detail."""
 LAUNCH_ARGS = ["--process-per-site"]
 """One renderer per site and context: a tab Security opens does not start a process of its own."""
+BROWSER_CAPABILITIES = frozenset({Capability.CONCURRENT_SESSIONS, Capability.SESSION_COPY, Capability.PAGES_VISITED})
+"""What a browser gives any web product: codes sent at once, a copy of a session (another context with
+its cookies), every page and address; the session identifier needs the profile's session cookie."""
 
 
 @dataclass(eq=False)
@@ -59,9 +66,12 @@ class BrowserSystem(SystemUnderTest):
         self.prepared = prepared
         self.profile = prepared.profile
         self.base_url = prepared.base_url
-        self.capabilities = prepared.capabilities
+        self.capabilities = prepared.capabilities | BROWSER_CAPABILITIES | (
+            {Capability.SESSION_IDENTIFIER} if self.profile.session_cookie else set())
         self.positions = dict(self.profile.positions)
         self.code_latency = self.profile.code_latency
+        self.password_guess_limit = self.profile.password_guess_limit
+        self._visits = Visits()
         self.name = f"browser driver ({self.profile.name})"
         self.shows = frozenset(detail for detail, (section, key) in DETAIL_KEYS.items()
                                if key in self.profile.sections[section])
@@ -129,6 +139,7 @@ class BrowserSystem(SystemUnderTest):
     def start_scenario(self, name: str) -> None:
         self._release_all()
         self._typed_secrets.clear()
+        self._visits.clear()
         if self._hooks is not None:
             self._hooks.lane = f"{os.getpid()}-{next(self._lanes)}-{secrets.token_hex(4)}"
 
@@ -172,6 +183,7 @@ class BrowserSystem(SystemUnderTest):
         tracing = self.prepared.settings.trace
         if tracing:
             context.tracing.start(snapshots=True, screenshots=False)
+        self._visits.watch(context)
         return _PersonBrowser(context=context, page=context.new_page(), tracing=tracing)
 
     def _release_all(self) -> None:
@@ -235,6 +247,12 @@ class BrowserSystem(SystemUnderTest):
             raise ElementMissing(f"signing in led back to the sign-in screen, and profile key screens.message "
                                  f"({self.profile.screens.message}) finds no message on {page_path(page)}")
         return BrowserSession(self, page, username, screen)
+
+    def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
+        return submit_codes_at_once(self, attempts)
+
+    def pages_visited(self) -> list[Shown]:
+        return list(self._visits.pages)
 
     def support_reset_mfa(self, username: str) -> None:
         if Capability.SUPPORT_CONSOLE not in self.capabilities:

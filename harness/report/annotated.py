@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..catalogue import KINDS
+from ..catalogue import HOWTO_KINDS, SECURITY
 from ..howto import HowtoError, Listing, Sentence, account, load_listing, read_howto
 from .model import OUTCOMES, RequirementSummary, Results
 
@@ -44,7 +44,7 @@ class AnnotatedSentence:
 
     @property
     def requirements(self) -> list[RequirementSummary]:
-        return [r for kind in KINDS for r in self.by_kind[kind]]
+        return [r for kind in HOWTO_KINDS for r in self.by_kind[kind]]
 
 
 @dataclass
@@ -61,7 +61,8 @@ class AnnotatedHowto:
     """The how-to SHA-256 the run recorded, when it did."""
     blocks: list[AnnotatedBlock]
     elsewhere: list[RequirementSummary]
-    """Requirements quoting no sentence: they rest on a standard (their basis)."""
+    """The how-to's requirements quoting no sentence: they rest on a standard (their basis).
+    The security checks are not the how-to's, and are left out."""
     unmatched: dict[str, list[str]]
     """Requirement ID -> quotes that are no sentence of this how-to."""
     anchors: dict[str, str] = field(default_factory=dict)
@@ -100,7 +101,7 @@ def annotate(results: Results, summaries: list[RequirementSummary]) -> Annotated
         marks = [by_id[rid] for rid in entry.requirements if rid in by_id]
         blocks[-1].sentences.append(AnnotatedSentence(
             sentence=sentence,
-            by_kind={kind: [m for m in marks if m.requirement.kind == kind] for kind in KINDS},
+            by_kind={kind: [m for m in marks if m.requirement.kind == kind] for kind in HOWTO_KINDS},
             not_prescribing=entry.not_prescribing,
             outcome=_worst([m.outcome for m in marks]),
         ))
@@ -108,7 +109,7 @@ def annotate(results: Results, summaries: list[RequirementSummary]) -> Annotated
     return AnnotatedHowto(
         sha256=accounting.sha256, recorded=results.run.sources.get("how-to"), blocks=blocks,
         elsewhere=[s for s in summaries if s.requirement.id not in quoted and s.requirement.id not in
-                   accounting.unmatched_quotes],
+                   accounting.unmatched_quotes and s.requirement.kind != SECURITY],
         unmatched=accounting.unmatched_quotes,
         anchors={entry.sentence.text: entry.sentence.anchor for entry in reversed(accounting.sentences)},
     )

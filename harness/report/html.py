@@ -19,11 +19,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..catalogue import KINDS
+from ..catalogue import HOWTO_KINDS, KINDS
 from ..positions import PositionsError, load_positions
 from .annotated import OUTCOME_WORDS, annotate, howto_markup
 from .chart import capability_chart
 from .model import Results, ScenarioResult
+from .security import SECURITY_VERDICTS, is_security, security_ids
 
 __all__ = ["render_html", "MACHINE_READABLE"]
 
@@ -38,6 +39,7 @@ KIND_TITLES = {
     "documented": "Documented: the how-to says so",
     "inferred": "Inferred: the how-to implies it without saying it",
     "interpreted": "Interpreted: the how-to is ambiguous; the position is the reading checked",
+    "security": "Security: an attack MFA exists to stop, checked against the standard named (not the how-to's words)",
 }
 TEMPLATES = Path(str(resources.files(__package__) / "templates"))
 
@@ -121,12 +123,17 @@ def render_html(results: Results, source: Path, target: Path) -> str:
     chart = capability_chart([(f.name, f"feature-{_slug(f.file)}",
                                {o: sum(s.status == o for s in scenarios) for o in MARKS}) for f, scenarios in features])
     system = dict(results.run.system)
+    ids = security_ids(results.catalogue)
+    security_scenarios = [s for s in results.scenarios if is_security(s.tags, ids)]
     template = environment.get_template("report.html.j2")
     judgement = results.judgement()
     positions = _positions(results)
     return template.render(
         results=results, run=results.run, verdict=judgement.name, verdict_summary=judgement.summary(),
         counts=results.counts, positions=positions, positions_by_name={p["name"]: p for p in positions},
+        security_verdict=results.security_verdict, security_verdict_says=SECURITY_VERDICTS[results.security_verdict],
+        security_counts={o: sum(s.status == o for s in security_scenarios) for o in MARKS},
+        security_total=len(security_scenarios), howto_kinds=HOWTO_KINDS,
         driver=system.pop("driver", "system under test"), system=system,
         requirements=requirements, features=features, kinds=KINDS, kind_titles=KIND_TITLES,
         howto=annotate(results, requirements),

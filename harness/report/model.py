@@ -16,6 +16,7 @@ from pathlib import Path
 from mfa_conformance.catalogue import Requirement
 
 from .verdict import Verdict, judge
+from .security import entry_is_security, is_security, security_ids, security_verdict
 
 __all__ = [
     "FORMAT",
@@ -197,13 +198,22 @@ class Results:
     format: str = FORMAT
 
     def judgement(self) -> Verdict:
-        return judge(((s.status, s.tags) for s in self.scenarios), self.catalogue,
-                     sum(e.called_out for e in self.expected_failures))
+        """The how-to's verdict: the security checks (kind `security`) have their own."""
+        ids = security_ids(self.catalogue)
+        tags = {s.id: s.tags for s in self.scenarios}
+        return judge(((s.status, s.tags) for s in self.scenarios if not is_security(s.tags, ids)),
+                     [r for r in self.catalogue if r.id not in ids],
+                     sum(e.called_out for e in self.expected_failures if not entry_is_security(e, tags, ids)))
 
     @property
     def verdict(self) -> str:
         """"conformant", "incomplete" or "not conformant" (report.verdict)."""
         return self.judgement().name
+
+    @property
+    def security_verdict(self) -> str:
+        """The security checks' verdict (report.security): passed, failed, incomplete or not checked."""
+        return security_verdict([(s.id, s) for s in self.scenarios], self.expected_failures, self.catalogue)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -225,6 +235,7 @@ class Results:
         data["verdict"] = judgement.name
         data["verdict_summary"] = judgement.summary()
         data["unchecked"] = list(judgement.unchecked)
+        data["security_verdict"] = self.security_verdict
         data["counts"] = self.counts
         return data
 

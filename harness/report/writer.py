@@ -27,6 +27,7 @@ def requirements_json(results: Results) -> str:
         "sut": results.run.sut,
         "system": results.run.system,
         "verdict": results.verdict,
+        "security_verdict": results.security_verdict,
         "requirements": [summary.as_dict() for summary in results.requirements()],
     }
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"

@@ -47,7 +47,7 @@ def test_a_skip_names_its_reason(serial_run: Run) -> None:
 
 def test_the_requirement_summary_rolls_scenarios_up(serial_run: Run) -> None:
     requirements = {r["id"]: r for r in serial_run.json("requirements.json")["requirements"]}
-    assert len(requirements) == 44
+    assert len(requirements) == 51
     assert requirements["ENR-04"]["outcome"] == "failed"
     assert requirements["ENR-04"]["kind"] == "documented"
     failed = [s for s in requirements["ENR-04"]["scenarios"] if s["outcome"] == "failed"]
@@ -69,7 +69,7 @@ def test_junit_xml_counts_each_scenario_once(serial_run: Run) -> None:
 
 def test_cucumber_json_marks_the_failing_step(serial_run: Run) -> None:
     features = serial_run.json("cucumber.json")
-    assert len(features) == 7
+    assert len(features) == 8
     elements = [e for f in features for e in f["elements"]]
     assert len(elements) == SCENARIOS
     [element] = [e for e in elements if e["name"] == FAILING]

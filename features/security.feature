@@ -1,0 +1,92 @@
+Feature: Security against the attacks MFA exists to stop
+  Not the how-to's words: each check comes from a clause of RFC 6238, NIST
+  SP 800-63B or OWASP ASVS 5.0 (the catalogue's SEC entries name it), and the
+  reports give these checks a verdict of their own, apart from the how-to's.
+  An attacker here may send a code from several sessions at the same moment,
+  keep a copy of a session taken from someone's browser, guess passwords, and
+  read whatever a page or an address shows. A system that cannot be driven
+  that way skips the check, naming what it lacks.
+
+  Background:
+    Given Riverside Clinic is a practice where MFA is available
+    And Dana is the account holder of Riverside Clinic
+    And Erin is a user of Riverside Clinic
+
+  Rule: A code signs in once, however many sessions send it at the same moment
+
+    @SEC-01 @security @needs-concurrent-sessions
+    Example: Erin's code sent from five sessions at once signs in one of them
+      Given Erin has set up MFA with her phone
+      And Erin has entered her password in 5 sessions
+      When the code her phone shows is sent from all of them at once
+      Then exactly one of them is signed in
+      And the code is refused in every other one
+      And Erin still signs in with her next code
+
+  Rule: Wrong codes sent at the same moment get no more tries than the limit
+
+    @SEC-02 @security @needs-concurrent-sessions
+    Example: Wrong codes sent at once from many sessions do not get past the lockout limit
+      Given Erin has set up MFA with her phone
+      And Erin has entered her password in twice as many sessions as the lockout limit
+      When a different wrong code is sent from each of them at once
+      Then fewer of them are refused as wrong codes than the lockout limit
+      And the others are refused because code entry is locked or the session ended
+      And Erin cannot sign in even with the code her phone shows
+
+  Rule: A session ends for every copy of it
+
+    @SEC-03 @security @needs-session-copy
+    Example: A copy of Erin's session taken before she signs out is refused after
+      Given Erin has signed in
+      And someone has a working copy of Erin's session
+      When Erin signs out
+      Then the copy of Erin's session cannot use the product
+
+    @SEC-04 @security @needs-session-copy
+    Example: A copy of Erin's session taken before her MFA is reset is refused after
+      Given Erin has set up MFA with her phone
+      And Erin has signed in
+      And someone has a working copy of Erin's session
+      When Dana resets Erin's MFA
+      Then the copy of Erin's session cannot use the product
+
+  Rule: Accepting the code starts the session afresh
+
+    @SEC-05 @security @needs-session-identifier
+    Example: Erin's session identifier changes when her code is accepted
+      Given Erin has set up MFA with her phone
+      When Erin signs in with her password
+      And someone notes Erin's session identifier
+      And Erin enters the code her phone shows
+      Then Erin is signed in
+      And Erin's session identifier is not the one noted
+
+    @SEC-05 @security @needs-session-copy
+    Example: A copy of Erin's session taken at the code prompt is not signed in by her code
+      Given Erin has set up MFA with her phone
+      When Erin signs in with her password
+      And someone copies Erin's session at the code prompt
+      And Erin enters the code her phone shows
+      Then Erin is signed in
+      And the copy of Erin's session cannot use the product
+
+  Rule: Password guessing is limited
+
+    # Seeding: the check locks the account's password sign-in for a while, which
+    # only a fresh account can afford.
+    @SEC-06 @security @needs-seeding
+    Example: After as many wrong passwords as the system allows, Erin's own is answered like a wrong one
+      When someone tries as many wrong passwords for Erin as the system allows
+      Then Erin's own password is refused with the same answer as one more wrong one
+
+  Rule: The key is shown only while enrolling
+
+    @SEC-07 @security @needs-pages-visited
+    Example: Erin's key is on no page once her device is saved, and in no address
+      When Erin sets up MFA with her phone
+      And Erin signs in with her code and looks at her own MFA status
+      And Erin opens the authenticator setup again
+      And Dana looks up Erin in User Settings
+      Then no page shown since Erin saved her device holds her key
+      And no address the system was asked for holds Erin's key

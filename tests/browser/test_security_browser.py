@@ -1,0 +1,71 @@
+"""The security checks through a real browser: they pass against the reference
+web app, and each fails against a build of it with that one defence taken out
+(tests/browser/insecure_app.py), the two races included, which proves the codes
+the browser driver sends at once really meet at the server."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .served import ServedApp, run_cli
+
+pytestmark = pytest.mark.browser
+
+SUMMARY = re.compile(r"^scenarios: (\d+) passed, (\d+) failed, (\d+) skipped$", re.MULTILINE)
+# (build, the marker expression selecting the scenarios that must catch it)
+CAUGHT_BY = [
+    ("replay_race", "SEC-01"),
+    ("wrong_code_count_race", "SEC-02"),
+    ("sign_out_keeps_the_session", "SEC-03"),
+    ("reset_keeps_sessions", "SEC-04"),
+    ("session_token_not_renewed", "SEC-05"),
+    ("no_password_limit", "SEC-06"),
+    ("key_on_the_status_page", "SEC-07"),
+]
+
+
+def _run(app: ServedApp, tmp_path: Path, marker: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("run", "--sut", "browser", "--base-url", app.url, "--report-dir", str(tmp_path / "reports"),
+                   "-p", "no:randomly", "-m", marker, timeout=600)
+
+
+def _counts(done: subprocess.CompletedProcess[str]) -> tuple[int, ...]:
+    found = SUMMARY.search(done.stdout)
+    assert found, done.stdout[-3000:] + done.stderr[-3000:]
+    return tuple(int(n) for n in found.groups())
+
+
+def test_the_reference_app_passes_every_security_check_through_the_browser(reference_app, chromium, tmp_path):
+    done = _run(reference_app, tmp_path, "security")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert _counts(done) == (8, 0, 0)
+    results = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
+    assert results["security_verdict"] == "passed"
+    assert results["verdict"] == "passed"
+
+
+@pytest.mark.parametrize(("build", "marker"), CAUGHT_BY, ids=[b for b, _ in CAUGHT_BY])
+def test_each_security_check_catches_a_build_without_its_defence(chromium, tmp_path: Path, build: str,
+                                                                 marker: str) -> None:
+    app = ServedApp(tmp_path / "state.sqlite3")
+    app.launcher = ["-m", "tests.browser.insecure_app", build]
+    with app:
+        done = _run(app, tmp_path, marker)
+    passed, failed, skipped = _counts(done)
+    assert failed >= 1 and skipped == 0, done.stdout[-3000:]
+    assert done.returncode == 1
+    results = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
+    assert results["security_verdict"] == "failed"
+    assert results["verdict"] == "passed", "a failed security check is no failure of the how-to's verdict"
+    assert "Traceback" not in app.logged()
+
+
+def test_every_build_is_one_a_check_catches() -> None:
+    from .insecure_app import BUILDS
+
+    assert sorted(BUILDS) == sorted(build for build, _ in CAUGHT_BY)

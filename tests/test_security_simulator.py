@@ -1,0 +1,115 @@
+"""The reference simulator's defences that the security feature checks end to end
+(features/security.feature): password guessing is limited, and codes sent at
+once from several sessions are checked one at a time.
+
+The threads here start together behind a barrier; what is asserted holds
+whatever order they run in, so nothing depends on timing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from mfa_conformance.simulator import Simulator, Stage, errors
+from mfa_conformance.simulator.guessing import PASSWORD_GUESS_LIMIT, PASSWORD_LOCKOUT_SECONDS
+
+from .world import PASSWORD, World, build_world
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def _wrong_passwords(world: World, username: str, count: int) -> None:
+    for n in range(count):
+        with pytest.raises(errors.WrongCredentials):
+            world.sim.sign_in(username, f"not the password {n}")
+
+
+class TestPasswordGuessing:
+    def test_the_limit_is_ten_by_default(self) -> None:
+        assert Simulator().password_guess_limit == PASSWORD_GUESS_LIMIT == 10
+
+    def test_after_the_limit_the_right_password_is_answered_like_a_wrong_one(self, world: World) -> None:
+        _wrong_passwords(world, "erin", PASSWORD_GUESS_LIMIT)
+        with pytest.raises(errors.WrongCredentials) as wrong:
+            world.sim.sign_in("erin", "yet another guess")
+        with pytest.raises(errors.WrongCredentials) as right:
+            world.sim.sign_in("erin", PASSWORD)
+        assert str(right.value) == str(wrong.value)
+
+    def test_one_wrong_password_fewer_locks_nothing_and_the_right_one_clears_the_count(self, world: World) -> None:
+        _wrong_passwords(world, "erin", PASSWORD_GUESS_LIMIT - 1)
+        world.sim.sign_in("erin", PASSWORD)
+        _wrong_passwords(world, "erin", PASSWORD_GUESS_LIMIT - 1)
+        world.sim.sign_in("erin", PASSWORD)
+
+    def test_the_lock_ends_after_its_time(self, world: World) -> None:
+        _wrong_passwords(world, "erin", PASSWORD_GUESS_LIMIT)
+        world.clock.advance(PASSWORD_LOCKOUT_SECONDS - 1)
+        with pytest.raises(errors.WrongCredentials):
+            world.sim.sign_in("erin", PASSWORD)
+        world.clock.advance(1)
+        world.sim.sign_in("erin", PASSWORD)
+
+    def test_one_username_locked_leaves_the_others_alone(self, world: World) -> None:
+        _wrong_passwords(world, "erin", PASSWORD_GUESS_LIMIT)
+        world.sim.sign_in("frank", PASSWORD)
+
+    def test_an_unknown_username_is_counted_and_locked_alike(self, world: World) -> None:
+        _wrong_passwords(world, "nobody", PASSWORD_GUESS_LIMIT)
+        assert world.sim.state.password_guesses["nobody"].locked_until is not None
+
+    def test_without_a_limit_nothing_is_counted(self) -> None:
+        world = build_world()
+        world.sim.password_guess_limit = None
+        _wrong_passwords(world, "erin", 3 * PASSWORD_GUESS_LIMIT)
+        world.sim.sign_in("erin", PASSWORD)
+        assert world.sim.state.password_guesses == {}
+
+
+def _at_once(calls: list[Callable[[], object]]) -> list[object]:
+    """Each call from a thread of its own, all released together; answers or refusals, in order."""
+    start = threading.Barrier(len(calls))
+    answers: list[object] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            answers[index] = calls[index]()
+        except errors.MfaError as refusal:
+            answers[index] = refusal
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+class TestCodesAtOnce:
+    def test_one_code_from_many_sessions_signs_in_one(self, world: World) -> None:
+        phone = world.enrolled("erin")
+        world.fresh_step()
+        # As many as the lockout limit: each replay counts as a wrong code, so more would lock.
+        tokens = [world.sign_in("erin")[0] for _ in range(world.sim.wrong_code_limit)]
+        code = phone.code()
+        answers = _at_once([lambda t=t: world.sim.submit_code(t, code) for t in tokens])
+        assert answers.count(Stage.SIGNED_IN) == 1
+        assert all(isinstance(a, errors.CodeRejected) for a in answers if a is not Stage.SIGNED_IN)
+
+    def test_wrong_codes_at_once_are_counted_one_by_one(self, world: World) -> None:
+        phone = world.enrolled("erin")
+        limit = world.sim.wrong_code_limit
+        tokens = [world.sign_in("erin")[0] for _ in range(3 * limit)]
+        wrong = world.wrong_code(phone)
+        answers = _at_once([lambda t=t: world.sim.submit_code(t, wrong) for t in tokens])
+        assert sum(isinstance(a, errors.CodeRejected) for a in answers) == limit - 1
+        assert all(isinstance(a, (errors.CodeRejected, errors.MfaLocked, errors.SessionEnded)) for a in answers)
+        with pytest.raises(errors.MfaLocked):
+            world.sim.sign_in("erin", PASSWORD)
