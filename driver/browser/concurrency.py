@@ -24,7 +24,7 @@ from mfa_conformance.driver import Session, Stage
 from mfa_conformance.driver.errors import Refused
 from mfa_conformance.driver.interface import CodeAnswer
 
-from .pages.base import ElementMissing, fill, locate
+from .pages.base import Element, ElementMissing, locate
 from .profile import Profile
 
 __all__ = ["submit_codes_at_once", "ARM_AHEAD_MS"]
@@ -70,7 +70,7 @@ def submit_codes_at_once(system: RaceHost, attempts: Sequence[tuple[Session, str
         if page is None:  # not waiting for a code: nothing to send, it stands where it stands
             answers[index] = _answer(lambda: racer.stage)
             continue
-        fill(locate(page, profile.code_prompt.code), code, "one-time code field", timeout)
+        Element.of(page, profile.code_prompt.code, timeout).fill(code)
         armed.append((index, racer, page))
     if armed:
         system.changed()
