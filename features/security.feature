@@ -14,7 +14,7 @@ Feature: Security against the attacks MFA exists to stop
 
   Rule: A code signs in once, however many sessions send it at the same moment
 
-    @SEC-01 @security @needs-concurrent-sessions
+    @SEC-01 @security @needs-concurrent-sessions @position:lockout_after=5
     Example: Erin's code sent from five sessions at once signs in one of them
       Given Erin has set up MFA with her phone
       And Erin has entered her password in 5 sessions
@@ -25,7 +25,7 @@ Feature: Security against the attacks MFA exists to stop
 
   Rule: Wrong codes sent at the same moment get no more tries than the limit
 
-    @SEC-02 @security @needs-concurrent-sessions
+    @SEC-02 @security @needs-concurrent-sessions @position:lockout_after=5
     Example: Wrong codes sent at once from many sessions do not get past the lockout limit
       Given Erin has set up MFA with her phone
       And Erin has entered her password in twice as many sessions as the lockout limit
@@ -43,7 +43,7 @@ Feature: Security against the attacks MFA exists to stop
       When Erin signs out
       Then the copy of Erin's session cannot use the product
 
-    @SEC-04 @security @needs-session-copy
+    @SEC-04 @security @needs-session-copy @position:reset_sessions=ended
     Example: A copy of Erin's session taken before her MFA is reset is refused after
       Given Erin has set up MFA with her phone
       And Erin has signed in

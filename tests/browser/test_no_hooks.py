@@ -18,7 +18,7 @@ PROFILE = REPO / "profiles" / "staging.toml"
 ACCOUNTS = REPO / "profiles" / "staging-accounts.toml"
 # (variant, the scenario that must catch it)
 CAUGHT_BY = [
-    ("no_lockout", "Five wrong codes in a row lock Erin's code entry"),
+    ("no_lockout", "As many wrong codes in a row as lock code entry lock Erin's code entry"),
     ("reset_keeps_the_device", "Codes from the old device stop working after a reset"),
 ]
 

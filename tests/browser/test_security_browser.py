@@ -46,7 +46,7 @@ def test_the_reference_app_passes_every_security_check_through_the_browser(refer
     assert _counts(done) == (8, 0, 0)
     results = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
     assert results["security_verdict"] == "passed"
-    assert results["verdict"] == "passed"
+    assert results["verdict"] in ("conformant", "incomplete")
 
 
 @pytest.mark.parametrize(("build", "marker"), CAUGHT_BY, ids=[b for b, _ in CAUGHT_BY])
@@ -61,7 +61,7 @@ def test_each_security_check_catches_a_build_without_its_defence(chromium, tmp_p
     assert done.returncode == 1
     results = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
     assert results["security_verdict"] == "failed"
-    assert results["verdict"] == "passed", "a failed security check is no failure of the how-to's verdict"
+    assert results["verdict"] in ("conformant", "incomplete"), "a failed security check is no failure of the how-to's verdict"
     assert "Traceback" not in app.logged()
 
 
