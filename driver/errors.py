@@ -29,6 +29,8 @@ __all__ = [
     "InvalidSafelistEntry",
     "DuplicateName",
     "CapabilityMissing",
+    "FeatureAbsent",
+    "RateLimited",
     "SystemUnreachable",
 ]
 
@@ -113,6 +115,19 @@ class CapabilityMissing(Exception):
     def __init__(self, capability: object) -> None:
         self.capability = capability
         super().__init__(f"the system under test lacks the capability {capability}")
+
+
+class FeatureAbsent(AssertionError):
+    """The product lacks what the how-to describes and a requirement needs: a finding
+    (the requirement fails, naming what is missing), not a capability of the harness."""
+
+    def __init__(self, feature: object, message: str) -> None:
+        self.feature = feature
+        super().__init__(message)
+
+
+class RateLimited(Exception):
+    """The product kept answering "too many requests" for longer than the run may wait."""
 
 
 class SystemUnreachable(Exception):

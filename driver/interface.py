@@ -20,11 +20,12 @@ from datetime import datetime
 from enum import Enum
 from types import MappingProxyType
 
-from .errors import CapabilityMissing, Refused
+from .errors import CapabilityMissing, FeatureAbsent, Refused
 
 __all__ = [
     "Capability",
     "Detail",
+    "Feature",
     "Stage",
     "EnrollmentScreen",
     "UserStatus",
@@ -74,6 +75,25 @@ class Detail(str, Enum):
     """`UserStatus.device_name` of the users User Settings list (`user_statuses`, `find_user`)."""
     OWN_DEVICE_NAME = "the device name in a user's own MFA status"
     """`UserStatus.device_name` of `own_mfa_status`."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Feature(str, Enum):
+    """What the how-to describes that a product may lack altogether.
+
+    A product without one is checked all the same: each requirement that needs
+    it fails, naming it (the how-to says the product should have it), and the
+    preparation of every other scenario leaves it alone.
+    """
+
+    DEVICE_NAME = "a device name at setup"
+    SUGGESTED_APPS = "suggested authenticator apps"
+    ENFORCEMENT = "enforcement of MFA for all users"
+    SAFELIST = "an IP safelist"
+    SETUP_SCREEN = "a setup screen at sign-in under enforcement"
+    USER_SEARCH = "a search of User Settings by username"
 
     def __str__(self) -> str:
         return self.value
@@ -236,6 +256,20 @@ class SystemUnderTest(ABC):
     (features/positions.toml), e.g. {"lockout_after": 10}; what it does not
     declare is the reference default. The scenarios check what is declared:
     a declaration is never a waiver."""
+
+    lacks: frozenset[Feature] = frozenset()
+    """What the how-to describes that the product does not have (see `Feature`)."""
+
+    def lacking(self, feature: Feature) -> FeatureAbsent:
+        """The failure of a requirement that needs `feature`, which the product lacks
+        (a driver with a profile names the profile key that says so)."""
+        return FeatureAbsent(feature, f"the product has no {feature}")
+
+    def wait_real(self, seconds: float, why: str) -> None:
+        """Wait on the real clock, for the product's sake (a rate limit). The harness
+        replaces this with a wait that tells the person watching, and counts it."""
+        if seconds > 0:
+            time.sleep(seconds)
 
     password_guess_limit: int = 10
     """Consecutive wrong passwords after which the system refuses even the right one

@@ -11,7 +11,7 @@ cannot be explored this way, and `explore` says so before it starts.
 from __future__ import annotations
 
 from mfa_conformance.authenticator import phone_for
-from mfa_conformance.driver import Account, Capability, Stage, SystemUnderTest
+from mfa_conformance.driver import Account, Capability, Feature, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
 from .actors import CAST
@@ -60,9 +60,9 @@ def _clear_practice(system: SystemUnderTest, holder: Account) -> None:
         phone.scan(session.open_mfa_configuration(None).qr_png)
         session.save_device(phone.current_code(), "exploration baseline")
         enrolled = True
-    if session.enforcement():
+    if Feature.ENFORCEMENT not in system.lacks and session.enforcement():
         session.set_enforcement(False)
-    if session.safelist():
+    if Feature.SAFELIST not in system.lacks and session.safelist():
         session.set_safelist([])
     session.sign_out()
     if enrolled:

@@ -66,6 +66,7 @@ def _settings(config: pytest.Config) -> BrowserSettings:
         chromium=Path(config.getoption("browser_executable")) if config.getoption("browser_executable") else base.chromium,
         trace=trace != "off",
         cast=_worker_number(config),
+        workers=max(1, _workers(config)),
         evidence_dir=Path(config.invocation_params.dir, report_dir).resolve(),
     )
 
@@ -77,6 +78,8 @@ def _worker_number(config: pytest.Config) -> int:
 
 
 def _workers(config: pytest.Config) -> int:
+    if hasattr(config, "workerinput"):
+        return int(config.workerinput.get("workercount", 1))
     count = config.getoption("numprocesses", None)
     if count in ("auto", "logical"):
         return os.cpu_count() or 1

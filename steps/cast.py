@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from mfa_conformance.driver import Account, Capability, Detail, EnrollmentScreen, Session, Stage, SystemUnderTest
+from mfa_conformance.driver import Account, Capability, Detail, EnrollmentScreen, Feature, Session, Stage, SystemUnderTest
 from mfa_conformance.authenticator import AuthenticatorApp
 from mfa_conformance.driver.errors import Refused
 
@@ -32,7 +32,10 @@ def require(system: SystemUnderTest, capability: Capability) -> None:
 
 
 def require_shown(system: SystemUnderTest, detail: Detail) -> None:
-    """Skip the scenario, with the system's reason, when its screens do not show the detail checked."""
+    """Skip the scenario, with the system's reason, when its screens do not show the detail checked;
+    fail it where the product has no device name at all, which the how-to has the user give."""
+    if Feature.DEVICE_NAME in system.lacks:
+        raise system.lacking(Feature.DEVICE_NAME)
     if detail not in system.shows:
         pytest.skip(system.not_shown(detail))
 

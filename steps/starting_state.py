@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from mfa_conformance.authenticator import AuthenticatorApp
-from mfa_conformance.driver import Capability, Stage
+from mfa_conformance.driver import Capability, Feature, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
 from .baseline import (
@@ -138,6 +138,9 @@ def _signed_in_holder(cast: Cast, practice: str) -> Persona:
 
 
 def _clear_practice(cast: Cast, practice: str) -> None:
+    if {Feature.ENFORCEMENT, Feature.SAFELIST} <= cast.system.lacks:
+        cast.ledger.clean_practices.add(practice)  # nothing of the practice's to clear
+        return
     try:
         holder = _signed_in_holder(cast, practice)
     except AssertionError:  # the scenario names no account holder of this practice: nothing to clear with
@@ -145,14 +148,19 @@ def _clear_practice(cast: Cast, practice: str) -> None:
     session = holder.session
     assert session is not None
     try:
-        if session.enforcement():
-            session.set_enforcement(False)
-        if session.safelist():
-            session.set_safelist([])
+        clear_settings(cast.system, session)
     except refused.MfaNotAvailable:
         pass
     holder.sign_out()
     cast.ledger.clean_practices.add(practice)
+
+
+def clear_settings(system: SystemUnderTest, session) -> None:
+    """Enforcement off and an empty safelist, touching neither where the product lacks it."""
+    if Feature.ENFORCEMENT not in system.lacks and session.enforcement():
+        session.set_enforcement(False)
+    if Feature.SAFELIST not in system.lacks and session.safelist():
+        session.set_safelist([])
 
 
 def _reset(cast: Cast, persona: Persona) -> None:
@@ -198,10 +206,7 @@ def _restore_practices(cast: Cast) -> None:
         try:
             if session.stage is not Stage.SIGNED_IN:
                 continue
-            if session.enforcement():
-                session.set_enforcement(False)
-            if session.safelist():
-                session.set_safelist([])
+            clear_settings(cast.system, session)
         except (refused.Refused, AssertionError):
             continue
         cast.ledger.clean_practices.add(persona.practice)

@@ -16,13 +16,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from mfa_conformance import profiles
-from mfa_conformance.driver import errors
+from mfa_conformance.driver import Feature, errors
 from mfa_conformance.positions import PositionsError, declare
 
 from .casts import CastEntry, PersonaEntry, PracticeEntry, read_casts
+from .flows import Flow, read_flows
 from .locators import LOCATOR_KINDS, ConsoleField, LocatorSpec
 from .profile_checks import ProfileError, check_keys, table, typed
 from .screens import SCREENS, SECTIONS, Section, read_sections
@@ -43,8 +44,9 @@ REFUSALS = tuple(
 HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool,
-               "sign_in_guess_limit": int, "session_cookie": str}
-TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", "positions", *SECTIONS}
+               "sign_in_guess_limit": int, "session_cookie": str, "sign_ins_per_minute": int,
+               "rate_limit_wait": (int, float)}
+TOP_LEVEL = {"extends", "system", "refusals", "practices", "personas", "pool", "positions", "flows", *SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,14 @@ class Profile:
     N); `system.sign_in_guess_limit` in the file (a key naming a password would be scrubbed from evidence)."""
     session_cookie: str | None = None
     """The cookie holding the session's identifier; without it the identifier check is skipped."""
+    flows: Mapping[str, Flow] = field(default_factory=lambda: MappingProxyType({}))
+    """[flows]: documented actions given as sequences of steps (flows.py), in place of the built-in route."""
+    lacks: Mapping[Feature, str] = field(default_factory=lambda: MappingProxyType({}))
+    """What the how-to describes that the product lacks, each with the profile key set to false."""
+    sign_ins_per_minute: int | None = None
+    """The product's limit on sign-ins a minute from one address, which the driver keeps under."""
+    rate_limit_wait: float = 180.0
+    """Seconds one action may wait out "too many requests" answers before the run gives up on it."""
 
     @property
     def practices(self) -> Mapping[str, PracticeEntry]:
@@ -160,7 +170,8 @@ def load_profile(path: Path) -> Profile:
                                f"(known: {', '.join(HOOK_CAPABILITIES)})")
         capabilities = tuple(capabilities)
 
-    sections = read_sections(at, data, system.get("support_password_env"))
+    flows = read_flows(at, data.get("flows", {}))
+    sections, lacks = read_sections(at, data, system.get("support_password_env"), flows)
 
     refusals = table(f"{at}: [refusals]", data.get("refusals", {}))
     check_keys(f"{at}: [refusals]", refusals, set(REFUSALS))
@@ -188,6 +199,11 @@ def load_profile(path: Path) -> Profile:
     guess_limit = system.get("sign_in_guess_limit", 10)
     if guess_limit < 1:
         raise ProfileError(f"{at}: system.sign_in_guess_limit must be at least 1")
+    per_minute = system.get("sign_ins_per_minute")
+    if per_minute is not None and per_minute < 1:
+        raise ProfileError(f"{at}: system.sign_ins_per_minute must be at least 1")
+    if system.get("rate_limit_wait", 180) < 0:
+        raise ProfileError(f"{at}: system.rate_limit_wait must not be negative")
     test_hooks = system.get("test_hooks", "/_test")
     if not test_hooks.startswith("/"):
         raise ProfileError(f"{at}: system.test_hooks must be a path starting with '/'")
@@ -198,6 +214,8 @@ def load_profile(path: Path) -> Profile:
         reuse_browser_contexts=system.get("reuse_browser_contexts", True),
         sections=MappingProxyType(sections), refusals=MappingProxyType(dict(refusals)),
         casts=casts, positions=MappingProxyType(dict(positions)), password_guess_limit=guess_limit,
-        session_cookie=system.get("session_cookie"),
+        session_cookie=system.get("session_cookie"), flows=MappingProxyType(flows),
+        lacks=MappingProxyType(lacks), sign_ins_per_minute=per_minute,
+        rate_limit_wait=float(system.get("rate_limit_wait", 180)),
     )
 

@@ -11,13 +11,15 @@ from typing import Protocol
 
 from playwright.sync_api import Page
 
-from mfa_conformance.driver import Capability, EnrollmentScreen, Session, Stage, UserStatus, errors
+from mfa_conformance.driver import Capability, EnrollmentScreen, Feature, Session, Stage, UserStatus, errors
 
+from .pages.flow_runner import run_flow
 from .pages import (
     CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
     SecurityPage, UserSettingsPage,
 )
 from .pages.base import landed_on, raise_refusal
+from .pages.user_status import UserStatusPage
 from .profile import Profile
 
 __all__ = ["BrowserSession", "SessionHost", "STAGES"]
@@ -44,6 +46,9 @@ class SessionHost(Protocol):
     def person_browser(self, address: str | None = None) -> Page:
         """The first tab of a fresh browser context (for a copy of a session)."""
 
+    def lacking(self, feature: Feature) -> errors.FeatureAbsent:
+        """The failure of a requirement that needs what the product lacks, naming the profile key."""
+
 
 class BrowserSession(Session):
     """One person's browser session: a browser context and its first tab.
@@ -54,10 +59,12 @@ class BrowserSession(Session):
     or when the tab has gone elsewhere since.
     """
 
-    def __init__(self, system: SessionHost, page: Page, username: str, screen: Screen) -> None:
+    def __init__(self, system: SessionHost, page: Page, username: str, screen: Screen, password: str = "") -> None:
         self._system = system
         self._main = page
         self._username = username
+        self._password = password
+        """Typed again where the product asks for it before a sensitive page (a flow's re-authentication)."""
         self._tab: Page | None = None
         """The tab Security opened, if any."""
         self._security_url: str | None = None
@@ -71,6 +78,24 @@ class BrowserSession(Session):
     @property
     def _profile(self) -> Profile:
         return self._system.profile
+
+    def _flow(self, name: str, page: Page, **values: str) -> Page | None:
+        """Run the profile's flow for a documented action, if it gives one; the page it ends on."""
+        flow = self._profile.flows.get(name)
+        if flow is None:
+            return None
+
+        def keep(tab: Page) -> None:
+            self._close_tab()
+            self._tab = tab
+
+        return self._use(run_flow(self._use(page), flow, {"username": self._username, "password": self._password,
+                                                          **values},
+                                  timeout=self._profile.timeout_ms, base_url=self._system.url(""), on_new_tab=keep))
+
+    def _lacks(self, feature: Feature) -> None:
+        if feature in self._profile.lacks:
+            raise self._system.lacking(feature)
 
     def _use(self, page: Page) -> Page:
         self._system.last_page = page
@@ -116,13 +141,22 @@ class BrowserSession(Session):
         if screen is not Screen.CODE_PROMPT:
             return self._stage_of(screen, self._main)
         self._system.changed()
-        screen = CodePromptPage(self._use(self._main), self._profile).enter(code)
+        if self._flow("enter_code", self._main, code=code) is not None:
+            screen = landed_on(self._main, self._profile)
+        else:
+            screen = CodePromptPage(self._use(self._main), self._profile).enter(code)
         return self._stage_of(self._landed(screen), self._main)
 
     def enter_application(self) -> None:
         self._enter()
 
     def sign_out(self) -> None:
+        if "sign_out" in self._profile.flows:
+            self._system.changed()
+            self._flow("sign_out", self._main)
+            raise_refusal(self._main, self._profile)
+            self._close_tab()
+            return
         menu = ProfileMenu(self._use(self._main), self._profile)
         if not menu.shown():
             self._stage_of(self._goto(self._profile.paths.start), self._main)
@@ -143,6 +177,12 @@ class BrowserSession(Session):
         A person who still has the Security tab open goes back to it and reloads
         it rather than open another one; so does the driver.
         """
+        if "open_mfa_configuration" in self._profile.flows:
+            self._close_tab()
+            page = self._flow("open_mfa_configuration", self._main)
+            assert page is not None
+            raise_refusal(page, self._profile)
+            return page
         tab = self._tab
         if tab is not None and not tab.is_closed() and self._security_url:
             self._use(tab).goto(self._security_url, wait_until="domcontentloaded")
@@ -171,6 +211,8 @@ class BrowserSession(Session):
                 raise errors.AlreadyEnrolled("the MFA Configuration page offers no new device to an enrolled user")
             raise config.apps.mistake()
         apps = config.suggested_apps()
+        if authenticator is not None and Feature.SUGGESTED_APPS in self._profile.lacks:
+            raise self._system.lacking(Feature.SUGGESTED_APPS)
         if authenticator is not None and authenticator not in apps:
             raise AssertionError(f"the MFA Configuration page does not suggest {authenticator!r} (it suggests {apps})")
         config.choose(authenticator)
@@ -185,19 +227,26 @@ class BrowserSession(Session):
         config = MfaConfigurationPage(self._use(page), self._profile, forced=self._enrollment_forced)
         if not config.has_code_entry():
             raise errors.NoEnrollmentInProgress("the page shows no code entry: open the MFA Configuration page first")
+        if not device_name:
+            self._lacks(Feature.DEVICE_NAME)
         self._system.changed()
-        config.save(code, device_name)
-        raise_refusal(page, self._profile)
+        if self._flow("save_device", page, code=code, device_name=device_name) is None:
+            config.save(code, device_name)
+        raise_refusal(self._enrollment if self._enrollment is not None else page, self._profile)
 
     def own_mfa_status(self) -> UserStatus:
         self._enter()
-        tab = self._open_mfa_configuration_tab()
+        tab = self._flow("own_mfa_status", self._main) or self._open_mfa_configuration_tab()
         enrolled, device = MfaConfigurationPage(tab, self._profile).own_status()
         return UserStatus(username=self._username, enrolled=enrolled, device_name=device)
 
     # Practice Security Settings
     def _settings(self) -> PracticeSecuritySettingsPage:
         self._enter()
+        if "practice_security_settings" in self._profile.flows:
+            self._flow("practice_security_settings", self._main)
+            raise_refusal(self._main, self._profile)
+            return PracticeSecuritySettingsPage(self._main, self._profile)
         if not MainMenu(self._main, self._profile).open_practice_security_settings():
             admin = self._profile.navigation.admin
             raise errors.NotAccountHolder(f"the Menu shows this user no Admin entry (profile key {admin.key}: {admin})")
@@ -205,44 +254,87 @@ class BrowserSession(Session):
         return PracticeSecuritySettingsPage(self._main, self._profile)
 
     def enforcement(self) -> bool:
+        self._lacks(Feature.ENFORCEMENT)
         return self._settings().enforced()
 
     def set_enforcement(self, enforced: bool) -> None:
+        self._lacks(Feature.ENFORCEMENT)
         settings = self._settings()
         self._system.changed()
-        settings.set_enforced(enforced)
+        if self._flow("set_enforcement", self._main, enforced="true" if enforced else "false") is None:
+            settings.set_enforced(enforced)
         raise_refusal(self._main, self._profile)
 
     def safelist(self) -> tuple[str, ...]:
+        self._lacks(Feature.SAFELIST)
         return self._settings().safelist()
 
     def set_safelist(self, entries: list[str]) -> None:
+        self._lacks(Feature.SAFELIST)
         settings = self._settings()
         self._system.changed()
-        settings.set_safelist(entries)
+        if self._flow("set_safelist", self._main, safelist="\n".join(entries)) is None:
+            settings.set_safelist(entries)
         raise_refusal(self._main, self._profile)
 
     # User Settings
     def _user_settings(self) -> UserSettingsPage:
-        self._settings().open_user_settings()
+        if "user_settings" in self._profile.flows:
+            self._enter()
+            self._flow("user_settings", self._main)
+        else:
+            self._settings().open_user_settings()
         raise_refusal(self._main, self._profile)
         return UserSettingsPage(self._main, self._profile)
 
+    def _listed(self, users: UserSettingsPage) -> list[UserStatus]:
+        """The users the page lists, each with their status: from the list, or from each one's own page."""
+        if "user_status" not in self._profile.flows:
+            return users.statuses()
+        return [self._status_of(username) for username in users.usernames()]
+
+    def _status_of(self, username: str) -> UserStatus:
+        page = self._flow("user_status", self._main, user=username)
+        assert page is not None
+        raise_refusal(page, self._profile)
+        return UserStatus(username=username, enrolled=UserStatusPage(page, self._profile).enrolled(username))
+
+    def _search(self, username: str) -> list[str]:
+        """The usernames User Settings list after a search for `username`."""
+        users = self._user_settings()
+        if self._flow("find_user", self._main, user=username) is None:
+            users.search(username)
+        raise_refusal(self._main, self._profile)
+        return users.usernames()
+
     def user_statuses(self) -> list[UserStatus]:
-        return self._user_settings().statuses()
+        return self._listed(self._user_settings())
 
     def find_user(self, username: str) -> UserStatus | None:
-        found = self._user_settings().search(username)
+        self._lacks(Feature.USER_SEARCH)
+        if "user_status" in self._profile.flows:
+            found = self._search(username)
+            return self._status_of(found[0]) if found else None
+        users = self._user_settings()
+        if self._flow("find_user", self._main, user=username) is None:
+            users.search(username)
+        raise_refusal(self._main, self._profile)
+        found = users.statuses()
         return found[0] if found else None
 
     def reset_mfa(self, username: str) -> None:
-        users = self._user_settings()
-        if username not in {status.username for status in users.search(username)}:
+        if Feature.USER_SEARCH in self._profile.lacks:
+            listed = self._user_settings().usernames()
+        else:
+            listed = self._search(username)
+        if username not in listed:
             raise errors.UnknownUser("User Settings find no user with that username")
-        users.select(username)
-        raise_refusal(self._main, self._profile)
         self._system.changed()
-        users.reset_mfa()
+        if self._flow("reset_mfa", self._main, user=username) is None:
+            users = UserSettingsPage(self._main, self._profile)
+            users.select(username)
+            raise_refusal(self._main, self._profile)
+            users.reset_mfa()
         raise_refusal(self._main, self._profile)
 
     # For the security checks: a copy is another browser holding this one's cookies;
@@ -250,7 +342,8 @@ class BrowserSession(Session):
     def copy(self) -> BrowserSession:
         page = self._system.person_browser()
         page.context.add_cookies(self._main.context.cookies())
-        return BrowserSession(self._system, page, self._username, Screen.SIGN_IN)  # its screen is read when used
+        return BrowserSession(self._system, page, self._username, Screen.SIGN_IN,  # its screen is read when used
+                              self._password)
 
     def identifier(self) -> str:
         name = self._profile.session_cookie

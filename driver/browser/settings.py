@@ -47,6 +47,8 @@ class BrowserSettings:
     """Check at start that the sign-in page fits the profile (the xdist controller does it for its workers)."""
     cast: int = 0
     """Which cast of the profile's pool this worker plays with (its xdist worker number)."""
+    workers: int = 1
+    """How many workers share the product (and its rate limits) in this run."""
     evidence_dir: Path = field(default_factory=lambda: Path("reports"))
     """The report folder: evidence goes to <evidence_dir>/evidence/<scenario>/."""
 

@@ -17,15 +17,17 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from mfa_conformance.driver import Account, Capability, Detail, Page as Shown, Session, SystemUnderTest, errors
+from mfa_conformance.driver import Account, Capability, Detail, Feature, Page as Shown, Session, SystemUnderTest, errors
 from mfa_conformance.driver.errors import CapabilityMissing
 from mfa_conformance.driver.interface import CodeAnswer
 
 from .concurrency import submit_codes_at_once
 from .evidence import scrub_trace
+from .pages.flow_runner import run_flow
+from .pacing import Pacer
 from .hooks import TestHooks
 from .pages import MfaConfigurationPage, Screen, SignInPage, SupportConsolePage
-from .pages.base import ElementMissing, landed_on, page_path, raise_refusal
+from .pages.base import ElementMissing, landed_on, locate, page_path, raise_refusal
 from .profile import CastEntry, ConsoleField, PersonaEntry
 from .session import BrowserSession
 from .settings import Prepared
@@ -75,6 +77,9 @@ class BrowserSystem(SystemUnderTest):
         self.name = f"browser driver ({self.profile.name})"
         self.shows = frozenset(detail for detail, (section, key) in DETAIL_KEYS.items()
                                if key in self.profile.sections[section])
+        self.lacks = frozenset(self.profile.lacks)
+        self._pacer = Pacer(self.profile.sign_ins_per_minute, prepared.settings.workers, self.profile.rate_limit_wait,
+                            lambda seconds, why: self.wait_real(seconds, why))
         self.generation = 0
         """Moves on with every documented action that may change what a session sees."""
         self.last_page: Page | None = None
@@ -128,6 +133,10 @@ class BrowserSystem(SystemUnderTest):
     def not_shown(self, detail: Detail) -> str:
         section, key = DETAIL_KEYS[detail]
         return f"the system under test does not show {detail}: its profile names no {section}.{key}"
+
+    def lacking(self, feature: Feature) -> errors.FeatureAbsent:
+        return errors.FeatureAbsent(feature, f"the product has no {feature} (profile: {self.profile.lacks[feature]} "
+                                             f"= false)")
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -184,6 +193,7 @@ class BrowserSystem(SystemUnderTest):
         if tracing:
             context.tracing.start(snapshots=True, screenshots=False)
         self._visits.watch(context)
+        context.on("response", self._pacer.seen)
         return _PersonBrowser(context=context, page=context.new_page(), tracing=tracing)
 
     def _release_all(self) -> None:
@@ -240,13 +250,40 @@ class BrowserSystem(SystemUnderTest):
         page = self.person_browser(address)
         self._typed_secrets.add(password)
         self.changed()
-        screen = SignInPage(page, self.profile).open(self.url(self.profile.paths.sign_in)).sign_in(username, password)
+        self._send_credentials(page, username, password)
+        screen = landed_on(page, self.profile)
         if screen is Screen.MESSAGE:
             raise_refusal(page, self.profile)
         if screen is Screen.SIGN_IN:
             raise ElementMissing(f"signing in led back to the sign-in screen, and profile key screens.message "
                                  f"({self.profile.screens.message}) finds no message on {page_path(page)}")
-        return BrowserSession(self, page, username, screen)
+        return BrowserSession(self, page, username, screen, password)
+
+    def _send_credentials(self, page: Page, username: str, password: str) -> None:
+        """Open the sign-in page and send the password, waiting out the product's rate limit."""
+        waits = iter(self._pacer.backoffs())
+        waited = 0.0
+        while True:
+            self._pacer.before_sign_in()
+            sign_in = SignInPage(page, self.profile).open(self.url(self.profile.paths.sign_in))
+            flow = self.profile.flows.get("sign_in")
+            if flow is not None:
+                run_flow(page, flow, {"username": username, "password": password}, timeout=self.profile.timeout_ms,
+                         base_url=self.base_url)
+            else:
+                sign_in.send(username, password)
+            if not self._rate_limited(page):
+                return
+            wait = self._pacer.retry_after(page) or next(waits, None)
+            if wait is None or waited + wait > self.profile.rate_limit_wait:
+                raise errors.RateLimited(f"the product kept answering \"too many requests\" to sign-ins for "
+                                         f"{waited:.0f} s (system.rate_limit_wait: {self.profile.rate_limit_wait:.0f} s)")
+            self.wait_real(wait, "the product's rate limit on sign-ins (429 Too Many Requests)")
+            waited += wait
+
+    def _rate_limited(self, page: Page) -> bool:
+        marker = self.profile.screens.get("rate_limited")
+        return self._pacer.limited(page, marker is not None and locate(page, marker).count() > 0)
 
     def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
         return submit_codes_at_once(self, attempts)
@@ -260,10 +297,14 @@ class BrowserSystem(SystemUnderTest):
         page = self.person_browser()
         console = SupportConsolePage(page, self.profile)
         console.open(self.url(self.profile.paths.support_console), self._console_value)
-        if username not in console.search(username):
+        if "search" in self.profile.support_console and username not in console.search(username):
             raise errors.UnknownUser("the support console finds no user with that username")
         self.changed()
-        console.reset_mfa(username)
+        flow = self.profile.flows.get("support_reset")
+        if flow is not None:
+            run_flow(page, flow, {"user": username}, timeout=self.profile.timeout_ms, base_url=self.base_url)
+        else:
+            console.reset_mfa(username)
         raise_refusal(page, self.profile)
 
     def _console_value(self, field: ConsoleField) -> str | None:

@@ -231,7 +231,9 @@ def landed_on(page: Page, profile: Profile) -> Screen:
 
 _TABLE_JS = """t => [...t.querySelectorAll('tr, [role=row]')].map(
     r => [...r.querySelectorAll('th, td, [role=columnheader], [role=cell], [role=gridcell]')]
-        .map(c => c.innerText.replace(/\\s+/g, ' ').trim()))"""
+        .map(c => (c.innerText.replace(/\\s+/g, ' ').trim()
+            || [...c.querySelectorAll('img[alt]')].map(i => i.alt).join(' '))))"""
+"""Each row's cells as text; a cell showing only an icon reads as the icon's alternative text."""
 
 
 def read_table(table: Element) -> list[dict[str, str]]:

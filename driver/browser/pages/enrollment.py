@@ -38,15 +38,18 @@ class MfaConfigurationPage:
         def optional(key: str) -> Element | None:
             return Element.of(page, config[key], timeout) if key in config else None
 
-        self.apps = Element.of(page, config.suggested_apps, timeout)
+        self.apps = optional("suggested_apps")
+        """None where the product suggests no app (the profile sets suggested_apps = false)."""
         self.chooses = "app_choice" in config
         """Whether the user chooses an app on this screen, or the apps are only listed."""
-        self.app_entries = self.apps.inside(config.app_choice if self.chooses else config.listed_app)
+        self.app_entries = None if self.apps is None else \
+            self.apps.inside(config.app_choice if self.chooses else config.listed_app)
         self.other_app = optional("other_app")
         self.show_qr = optional("show_qr_code")
         self.qr_code = Element.of(page, config.qr_code, timeout)
         self.code = Element.of(page, config.one_time_code, timeout)
-        self.device_name = Element.of(page, config.device_name, timeout)
+        self.device_name = optional("device_name")
+        """None where the product asks for no device name (device_name = false)."""
         self.save_button = Element.of(page, config.save, timeout)
         self.status = Element.of(page, config.status, timeout)
         self.device = optional("device")
@@ -61,10 +64,14 @@ class MfaConfigurationPage:
     # The suggested apps
     def offers_enrollment(self) -> bool:
         """Whether the page offers a new device: suggested apps to choose from, or a QR code at once."""
+        if self.apps is None:
+            return self.qr_code.present() or (self.show_qr is not None and self.show_qr.present())
         return self.apps.present() or (not self.chooses and self.qr_code.present())
 
     def suggested_apps(self) -> tuple[str, ...]:
         """The apps the screen suggests; the profile says it shows some, so none is a mistake of its."""
+        if self.apps is None or self.app_entries is None:
+            return ()
         for element in (self.apps, self.app_entries):
             if not element.present():
                 raise element.mistake()
@@ -73,7 +80,7 @@ class MfaConfigurationPage:
     def choose(self, app: str | None) -> None:
         """Pick a suggested app (None: another TOTP app) where the screen offers a choice, and go
         on to the QR code; where the apps are only listed, the QR code is for any of them."""
-        if self.chooses:
+        if self.chooses and self.apps is not None:
             if app is None:
                 if self.other_app is not None:
                     self.other_app.click()
@@ -104,7 +111,8 @@ class MfaConfigurationPage:
 
     def save(self, code: str, device_name: str) -> None:
         self.code.fill(code)
-        self.device_name.fill(device_name)
+        if self.device_name is not None:
+            self.device_name.fill(device_name)
         self.save_button.submit()
 
     # Status

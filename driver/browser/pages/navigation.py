@@ -15,15 +15,18 @@ class ProfileMenu:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
         timeout = self.timeout = profile.timeout_ms
-        self.menu = Element.of(page, profile.navigation.profile_menu, timeout)
-        self.security = Element.of(page, profile.navigation.security, timeout)
-        self.sign_out_button = Element.of(page, profile.navigation.sign_out, timeout)
+        nav = profile.navigation
+        self.menu = Element.of(page, nav.profile_menu, timeout) if "profile_menu" in nav else None
+        self.security = Element.of(page, nav.security, timeout) if "security" in nav else None
+        self.sign_out_button = Element.of(page, nav.sign_out, timeout) if "sign_out" in nav else None
 
     def shown(self) -> bool:
-        return self.menu.present()
+        return self.menu.present() if self.menu is not None else \
+            self.sign_out_button is not None and self.sign_out_button.present()
 
     def open_security(self) -> Page:
         """Profile -> Security, which opens in a new tab; the new tab, loaded."""
+        assert self.menu is not None and self.security is not None
         reveal(self.menu, self.security)
         try:
             with self.page.context.expect_page(timeout=self.timeout) as opened:
@@ -35,7 +38,9 @@ class ProfileMenu:
         return tab
 
     def sign_out(self) -> None:
-        reveal(self.menu, self.sign_out_button)
+        assert self.sign_out_button is not None
+        if self.menu is not None:
+            reveal(self.menu, self.sign_out_button)
         self.sign_out_button.submit()
 
 

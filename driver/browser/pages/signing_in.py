@@ -13,29 +13,36 @@ __all__ = ["SignInPage", "CodePromptPage"]
 class SignInPage:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page, self.profile = page, profile
-        timeout = profile.timeout_ms
-        self.username = Element.of(page, profile.sign_in.username, timeout)
-        self.password = Element.of(page, profile.sign_in.password, timeout)
-        self.submit = Element.of(page, profile.sign_in.submit, timeout)
+        timeout, fields = profile.timeout_ms, profile.sign_in
+        self.username = Element.of(page, fields.username, timeout) if "username" in fields else None
+        self.password = Element.of(page, fields.password, timeout) if "password" in fields else None
+        self.submit = Element.of(page, fields.submit, timeout) if "submit" in fields else None
 
     def open(self, url: str) -> SignInPage:
         self.page.goto(url, wait_until="domcontentloaded")
         return self
 
-    def sign_in(self, username: str, password: str) -> Screen:
+    def send(self, username: str, password: str) -> None:
+        """Fill in the credentials and submit them; where that leads is read by the caller."""
+        assert self.username is not None and self.password is not None and self.submit is not None
         self.username.fill(username)
         self.password.fill(password)
         self.submit.submit()
+
+    def sign_in(self, username: str, password: str) -> Screen:
+        self.send(username, password)
         return landed_on(self.page, self.profile)
 
 
 class CodePromptPage:
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page, self.profile = page, profile
-        self.code = Element.of(page, profile.code_prompt.code, profile.timeout_ms)
-        self.submit = Element.of(page, profile.code_prompt.submit, profile.timeout_ms)
+        prompt = profile.code_prompt
+        self.code = Element.of(page, prompt.code, profile.timeout_ms) if "code" in prompt else None
+        self.submit = Element.of(page, prompt.submit, profile.timeout_ms) if "submit" in prompt else None
 
     def enter(self, code: str) -> Screen:
+        assert self.code is not None and self.submit is not None
         self.code.fill(code)
         self.submit.submit()
         return landed_on(self.page, self.profile)

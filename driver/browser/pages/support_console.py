@@ -31,9 +31,9 @@ class SupportConsolePage:
         timeout = profile.timeout_ms
         self.fields = [(entry, Element.of(page, entry.locator, timeout)) for entry in console.fields]
         self.open_button = Element.of(page, console.open, timeout) if "open" in console else None
-        self.search_field = Element.of(page, console.search, timeout)
-        self.search_button = Element.of(page, console.search_submit, timeout)
-        self.users = Element.of(page, console.users, timeout)
+        self.search_field = Element.of(page, console.search, timeout) if "search" in console else None
+        self.search_button = Element.of(page, console.search_submit, timeout) if "search_submit" in console else None
+        self.users = Element.of(page, console.users, timeout) if "users" in console else None
 
     def _asks(self) -> list[str]:
         return [entry.locator.key for entry, element in self.fields if element.present()]
@@ -59,12 +59,14 @@ class SupportConsolePage:
                                       f"{page_path(self.page)} after they were filled in")
 
     def search(self, username: str) -> list[str]:
+        assert self.search_field is not None and self.search_button is not None and self.users is not None
         self.search_field.fill(username)
         self.search_button.submit()
         return [column(row, self.config.username_column, "support_console.username_column", self.users)
                 for row in read_table(self.users)]
 
     def reset_mfa(self, username: str) -> None:
+        assert self.users is not None
         row = self.users.locator.get_by_role("row").filter(has=self.page.get_by_role("cell", name=username, exact=True))
         spec = self.config.reset_mfa
         Element(locate(row, spec), spec, self.users.timeout, shown=f"{spec} in the row of {username!r}").submit()

@@ -17,10 +17,10 @@ class UserSettingsPage:
         self.page = page
         self.config = settings = profile.user_settings
         timeout = profile.timeout_ms
-        self.search_field = Element.of(page, settings.search, timeout)
-        self.search_button = Element.of(page, settings.search_submit, timeout)
+        self.search_field = Element.of(page, settings.search, timeout) if "search" in settings else None
+        self.search_button = Element.of(page, settings.search_submit, timeout) if "search_submit" in settings else None
         self.users = Element.of(page, settings.users, timeout)
-        self.reset_button = Element.of(page, settings.reset_mfa, timeout)
+        self.reset_button = Element.of(page, settings.reset_mfa, timeout) if "reset_mfa" in settings else None
 
     def _cell(self, row: dict[str, str], key: str) -> str:
         return column(row, self.config[key], f"user_settings.{key}", self.users)
@@ -28,6 +28,10 @@ class UserSettingsPage:
     def _optional_cell(self, row: dict[str, str], key: str) -> str:
         """A column the profile may leave out (device, role): a column it names must be there."""
         return self._cell(row, key) if key in self.config else ""
+
+    def usernames(self) -> list[str]:
+        """Every listed user's username, where the list shows no status (it is on each user's own page)."""
+        return [self._cell(row, "username_column") for row in read_table(self.users)]
 
     def statuses(self) -> list[UserStatus]:
         """Every listed user; device names and roles only where the profile names their columns."""
@@ -40,10 +44,10 @@ class UserSettingsPage:
             and self._optional_cell(row, "role_column").casefold() == c.account_holder_text.casefold(),
         ) for row in read_table(self.users)]
 
-    def search(self, username: str) -> list[UserStatus]:
+    def search(self, username: str) -> None:
+        assert self.search_field is not None and self.search_button is not None
         self.search_field.fill(username)
         self.search_button.submit()
-        return self.statuses()
 
     def select(self, username: str) -> None:
         link = self.users.locator.get_by_role("link", name=username, exact=True)
@@ -51,4 +55,5 @@ class UserSettingsPage:
                 shown=f"a link {username!r} in the {self.config.username_column!r} column").submit()
 
     def reset_mfa(self) -> None:
+        assert self.reset_button is not None
         self.reset_button.submit()
