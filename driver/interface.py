@@ -81,19 +81,19 @@ class Detail(str, Enum):
 
 
 class Feature(str, Enum):
-    """What the how-to describes that a product may lack altogether.
+    """What the how-to describes that a product may lack altogether (read after "the product has no").
 
     A product without one is checked all the same: each requirement that needs
     it fails, naming it (the how-to says the product should have it), and the
     preparation of every other scenario leaves it alone.
     """
 
-    DEVICE_NAME = "a device name at setup"
+    DEVICE_NAME = "device name at setup"
     SUGGESTED_APPS = "suggested authenticator apps"
     ENFORCEMENT = "enforcement of MFA for all users"
-    SAFELIST = "an IP safelist"
-    SETUP_SCREEN = "a setup screen at sign-in under enforcement"
-    USER_SEARCH = "a search of User Settings by username"
+    SAFELIST = "IP safelist"
+    SETUP_SCREEN = "setup screen at sign-in under enforcement"
+    USER_SEARCH = "search of User Settings by username"
 
     def __str__(self) -> str:
         return self.value

@@ -30,7 +30,7 @@ __all__ = ["EVIDENCE_PROPERTY", "evidence_folder", "is_browser_run", "BROWSER_SP
 
 EVIDENCE_PROPERTY = "mfa_evidence"
 BROWSER_SPECS = {"browser", "mfa_conformance.driver.browser:browser_system"}
-PERSONA_STEP = re.compile(r"^\s*(?:Given|And|But|When|Then|\*)\s+(\w+) is (?:the account holder|a user) of ")
+PERSONA_STEP = re.compile(r"^\s*(?:Given|And|But|When|Then|\*)\s+(\w+) is (?:the account holder|a user) of (.+?)\s*$")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -146,15 +146,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         unused.close()
 
 
-def features_personas() -> set[str]:
-    """Every persona the feature files introduce ("Dana is the account holder of ...")."""
+def features_personas() -> dict[str, set[str]]:
+    """Every persona the feature files introduce ("Dana is the account holder of ..."), with the
+    practices each is introduced in."""
     folder = Path(os.environ.get("MFA_FEATURES") or FEATURES_DIR)
     files = [folder] if folder.is_file() else sorted(folder.rglob("*.feature"))
-    names: set[str] = set()
+    names: dict[str, set[str]] = {}
     for file in files:
         for line in file.read_text(encoding="utf-8").splitlines():
             if match := PERSONA_STEP.match(line):
-                names.add(match.group(1))
+                names.setdefault(match.group(1), set()).add(match.group(2))
     return names
 
 

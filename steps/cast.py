@@ -190,8 +190,10 @@ class Cast:
         else:
             profile_name = self.system.profile_practice(display, mfa_available=mfa_available)
             if profile_name is None:
-                pytest.skip(f"the system under test lacks the capability '{Capability.SEEDING}' "
-                            f"and its profile names no practice for {display!r}")
+                kind = "with" if mfa_available else "without"
+                pytest.skip(f"the scenario needs a practice {kind} MFA playing {display!r}, and the product's "
+                            f"profile names none (a product with one practice, or none {kind} MFA; no seeding "
+                            f"to create one)")
             name = profile_name
         self._practices[display] = name
 

@@ -18,7 +18,7 @@ from .pages import (
     CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
     SecurityPage, UserSettingsPage,
 )
-from .pages.base import landed_on, raise_refusal
+from .pages.base import landed_on, locate, raise_refusal
 from .pages.user_status import UserStatusPage
 from .profile import Profile
 
@@ -137,7 +137,7 @@ class BrowserSession(Session):
         return self._stage_of(self._where(), self._main)
 
     def submit_code(self, code: str) -> Stage:
-        screen = self._where()
+        screen = Screen.CODE_PROMPT if self._prompt_still_shown() else self._where()
         if screen is not Screen.CODE_PROMPT:
             return self._stage_of(screen, self._main)
         self._system.changed()
@@ -146,6 +146,15 @@ class BrowserSession(Session):
         else:
             screen = CodePromptPage(self._use(self._main), self._profile).enter(code)
         return self._stage_of(self._landed(screen), self._main)
+
+    def _prompt_still_shown(self) -> bool:
+        """The code prompt is still on screen after a refused code (a wizard that keeps its state in the
+        form, not at an address): a person types the next code there."""
+        seen = self._seen
+        if seen is not None or self._main.is_closed():
+            return False
+        marker = self._profile.code_prompt.get("code") or self._profile.screens.code_prompt
+        return locate(self._main, marker).count() > 0 and locate(self._main, self._profile.screens.message).count() > 0
 
     def enter_application(self) -> None:
         self._enter()
@@ -207,7 +216,7 @@ class BrowserSession(Session):
         config = MfaConfigurationPage(page, self._profile, forced=forced)
         if not config.offers_enrollment():
             raise_refusal(page, self._profile)
-            if not forced and config.own_status()[0]:
+            if not forced and self._enrolled_now(config):
                 raise errors.AlreadyEnrolled("the MFA Configuration page offers no new device to an enrolled user")
             raise config.apps.mistake()
         apps = config.suggested_apps()
@@ -219,6 +228,13 @@ class BrowserSession(Session):
         raise_refusal(page, self._profile)
         self._enrollment, self._enrollment_forced = page, forced
         return EnrollmentScreen(suggested_apps=apps, qr_png=config.qr_png())
+
+    def _enrolled_now(self, config: MfaConfigurationPage) -> bool:
+        """Whether the user's own status reads enrolled: on this page, or where the profile's flow shows it."""
+        page = self._flow("own_mfa_status", self._main)
+        if page is None:
+            return config.own_status()[0]
+        return MfaConfigurationPage(page, self._profile).own_status()[0]
 
     def save_device(self, code: str, device_name: str) -> None:
         page = self._enrollment
@@ -245,7 +261,7 @@ class BrowserSession(Session):
         self._enter()
         if "practice_security_settings" in self._profile.flows:
             self._flow("practice_security_settings", self._main)
-            raise_refusal(self._main, self._profile)
+            self._refused_console("Practice Security Settings")
             return PracticeSecuritySettingsPage(self._main, self._profile)
         if not MainMenu(self._main, self._profile).open_practice_security_settings():
             admin = self._profile.navigation.admin
@@ -282,10 +298,19 @@ class BrowserSession(Session):
         if "user_settings" in self._profile.flows:
             self._enter()
             self._flow("user_settings", self._main)
+            self._refused_console("User Settings")
         else:
             self._settings().open_user_settings()
         raise_refusal(self._main, self._profile)
         return UserSettingsPage(self._main, self._profile)
+
+    def _refused_console(self, what: str) -> None:
+        """A console that shows a signed-in user its sign-in screen instead (a stock admin's way of
+        refusing whoever is not staff) refuses her, as a person reads it."""
+        raise_refusal(self._main, self._profile)
+        if locate(self._main, self._profile.screens.sign_in).count() > 0:
+            raise errors.NotAccountHolder(f"the product showed its sign-in screen instead of {what} to a "
+                                          f"signed-in user")
 
     def _listed(self, users: UserSettingsPage) -> list[UserStatus]:
         """The users the page lists, each with their status: from the list, or from each one's own page."""

@@ -5,6 +5,7 @@ personas named when the system cannot seed them)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 import shutil
 import urllib.error
 import urllib.request
@@ -151,8 +152,14 @@ def prepare(settings: BrowserSettings) -> Prepared:
     return Prepared(settings=settings, base_url=base_url, profile=profile, hooks=hooks, capabilities=capabilities)
 
 
-def missing_personas(prepared: Prepared, needed: set[str]) -> list[str]:
-    """Personas the scenarios need that the profile does not name, when the system cannot seed them."""
+def missing_personas(prepared: Prepared, needed: Mapping[str, set[str]]) -> list[str]:
+    """Personas the scenarios need that the profile does not name, when the system cannot seed them.
+
+    `needed` maps each persona to the practices the scenarios introduce them in. A persona
+    of a practice the profile plays none of is not missing: a product with one practice
+    (one tenant) skips the scenarios of the other, naming it."""
     if Capability.SEEDING in prepared.capabilities:
         return []
-    return sorted(needed - {entry.plays for cast in prepared.profile.casts for entry in cast.personas.values()})
+    played = {entry.plays for cast in prepared.profile.casts for entry in cast.practices.values()}
+    named = {entry.plays for cast in prepared.profile.casts for entry in cast.personas.values()}
+    return sorted(name for name, practices in needed.items() if name not in named and practices & played)

@@ -213,7 +213,8 @@ LANDING_ORDER = (Screen.MESSAGE, Screen.CODE_PROMPT, Screen.SETUP_REQUIRED, Scre
 
 def landed_on(page: Page, profile: Profile) -> Screen:
     """Which known screen the page shows, waiting up to the profile's timeout for one to appear."""
-    markers = {screen: locate(page, profile.screens[screen.value]) for screen in Screen}
+    markers = {screen: locate(page, profile.screens[screen.value]) for screen in Screen
+               if screen.value in profile.screens}  # a product without a forced setup screen has no marker for it
     anything = None
     for marker in markers.values():
         anything = marker if anything is None else anything.or_(marker)
@@ -223,10 +224,20 @@ def landed_on(page: Page, profile: Profile) -> Screen:
     except PlaywrightTimeout:
         pass
     for screen in LANDING_ORDER:
-        if markers[screen].count() > 0:
+        if screen in markers and markers[screen].count() > 0:
             return screen
-    keys = ", ".join(f"screens.{screen.value}" for screen in Screen)
+    if _status_of(page) == 429:
+        raise errors.RateLimited(f"the product answered 429 Too Many Requests on {page_path(page)}")
+    keys = ", ".join(f"screens.{screen.value}" for screen in markers)
     raise ElementMissing(f"none of the profile's screen markers ({keys}) finds anything on {page_path(page)}")
+
+
+def _status_of(page: Page) -> int | None:
+    """The HTTP status of the document the page shows (Chromium's navigation timing)."""
+    try:
+        return page.evaluate("() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? null")
+    except PlaywrightError:
+        return None
 
 
 _TABLE_JS = """t => [...t.querySelectorAll('tr, [role=row]')].map(

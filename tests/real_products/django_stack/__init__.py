@@ -1,0 +1,1 @@
+"""A stock django-two-factor-auth deployment, configuration only (README.md)."""
