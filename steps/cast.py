@@ -229,6 +229,12 @@ class Cast:
         return list(self._people.values())
 
     @property
+    def settled_people(self) -> list[Persona]:
+        """The personas brought to the scenario's starting state: the only ones it may have changed
+        (a scenario skipped before its first action, after its Background, changed nobody)."""
+        return [p for p in self._people.values() if p.name in self._settled_names]
+
+    @property
     def practices(self) -> dict[str, str]:
         """Display name -> the practice's real name."""
         return dict(self._practices)

@@ -186,7 +186,7 @@ def record(cast: Cast, failed: bool) -> None:
         for real in cast.practices.values():
             ledger.clean_practices.discard(real)
         _restore_practices(cast)
-    for persona in cast.people:
+    for persona in cast.settled_people:  # one introduced and never prepared was never touched either
         standing = ledger.standing(persona.account.username)
         if failed or persona.uncertain:  # perhaps locked, or part-way: only a reset makes it known again
             standing.enrolled, standing.phone = None, None

@@ -54,7 +54,8 @@ class Pacer:
             pass
 
     def limited(self, page: Page, marker_shown: bool) -> bool:
-        return page in self._limited or marker_shown
+        return page in self._limited or marker_shown or page.evaluate(  # its response event may come after the page
+            "() => performance.getEntriesByType('navigation')[0]?.responseStatus") == RATE_LIMITED
 
     def retry_after(self, page: Page) -> float | None:
         return self._limited.get(page)

@@ -46,7 +46,7 @@ SCREENS: dict[str, dict[str, str]] = {
                                    "save_safelist": LOCATOR, "user_settings": LOCATOR},
     "user_settings": {"search": LOCATOR, "search_submit": LOCATOR, "users": LOCATOR, "username_column": TEXT,
                       "status_column": TEXT, "device_column": TEXT, "role_column": TEXT, "enrolled_text": TEXT,
-                      "account_holder_text": TEXT, "reset_mfa": LOCATOR},
+                      "account_holder_text": TEXT, "reset_mfa": LOCATOR, "none": LOCATOR},
     "support_console": {"fields": FIELDS, "password": LOCATOR, "open": LOCATOR, "search": LOCATOR,
                         "search_submit": LOCATOR, "users": LOCATOR, "username_column": TEXT, "reset_mfa": LOCATOR},
 }
@@ -54,6 +54,7 @@ OPTIONAL = {
     ("mfa_configuration", "app_choice"), ("mfa_configuration", "listed_app"), ("mfa_configuration", "other_app"),
     ("mfa_configuration", "show_qr_code"), ("mfa_configuration", "device"), ("mfa_configuration", "manual_key"),
     ("user_settings", "device_column"), ("user_settings", "role_column"), ("user_settings", "account_holder_text"),
+    ("user_settings", "none"),
     ("support_console", "fields"), ("support_console", "password"), ("support_console", "open"),
     ("screens", "rate_limited"),
 }

@@ -283,7 +283,10 @@ class BrowserSystem(SystemUnderTest):
 
     def _rate_limited(self, page: Page) -> bool:
         marker = self.profile.screens.get("rate_limited")
-        return self._pacer.limited(page, marker is not None and locate(page, marker).count() > 0)
+        if marker is not None and locate(page, marker).count() > 0:
+            return True
+        # a 429 that shows the product's message is a refusal (the reference app's password lockout), not a limit
+        return self._pacer.limited(page, False) and locate(page, self.profile.screens.message).count() == 0
 
     def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
         return submit_codes_at_once(self, attempts)

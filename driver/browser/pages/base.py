@@ -253,7 +253,7 @@ def read_table(table: Element) -> list[dict[str, str]]:
     header, *rows = table.evaluate(_TABLE_JS) or [[]]  # type: ignore[misc]
     columns = [h.casefold() for h in header]
     return [{header[i]: cell for i, cell in enumerate(row) if i < len(header)} | {"_columns": columns}
-            for row in rows if row]
+            for row in rows if row and not (len(row) == 1 < len(header))]  # a lone cell: "no items" across the table
 
 
 def column(row: dict[str, str], name: str, key: str, table: Element) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from mfa_conformance.driver import UserStatus
 
@@ -21,6 +22,8 @@ class UserSettingsPage:
         self.search_button = Element.of(page, settings.search_submit, timeout) if "search_submit" in settings else None
         self.users = Element.of(page, settings.users, timeout)
         self.reset_button = Element.of(page, settings.reset_mfa, timeout) if "reset_mfa" in settings else None
+        self.none = Element.of(page, settings.none, timeout) if "none" in settings else None
+        """What the page shows instead of the list when it lists nobody (a stock admin shows no table then)."""
 
     def _cell(self, row: dict[str, str], key: str) -> str:
         return column(row, self.config[key], f"user_settings.{key}", self.users)
@@ -29,9 +32,20 @@ class UserSettingsPage:
         """A column the profile may leave out (device, role): a column it names must be there."""
         return self._cell(row, key) if key in self.config else ""
 
+    def _rows(self) -> list[dict[str, str]]:
+        """The list's rows; none where the page says it lists nobody, in place of the table."""
+        if self.none is not None:
+            try:
+                self.users.locator.or_(self.none.locator).first.wait_for(state="attached", timeout=self.users.timeout)
+            except PlaywrightTimeout:
+                pass
+            if not self.users.present() and self.none.present():
+                return []
+        return read_table(self.users)
+
     def usernames(self) -> list[str]:
         """Every listed user's username, where the list shows no status (it is on each user's own page)."""
-        return [self._cell(row, "username_column") for row in read_table(self.users)]
+        return [self._cell(row, "username_column") for row in self._rows()]
 
     def statuses(self) -> list[UserStatus]:
         """Every listed user; device names and roles only where the profile names their columns."""
@@ -42,7 +56,7 @@ class UserSettingsPage:
             device_name=self._optional_cell(row, "device_column") or None,
             account_holder="role_column" in c
             and self._optional_cell(row, "role_column").casefold() == c.account_holder_text.casefold(),
-        ) for row in read_table(self.users)]
+        ) for row in self._rows()]
 
     def search(self, username: str) -> None:
         assert self.search_field is not None and self.search_button is not None
