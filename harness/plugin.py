@@ -314,6 +314,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     if report.when == "call" and report.failed:
         item._mfa_failed = True  # type: ignore[attr-defined]
+        from mfa_conformance.steps.starting_state import COULD_NOT_START  # registered as a plugin by then
+
+        why = item.stash.get(COULD_NOT_START, None)
+        if why is not None:  # no verdict on its requirements: the scenario never reached its start
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), (item.location[1] or 0) + 1, f"could not start: {why}")
     if is_scenario(item) and (report.when == "call" or report.outcome != "passed"):
         # user_properties travel from xdist workers, so every report is built from this record.
         report.user_properties.append((SCENARIO_PROPERTY, scenario_record(item)))

@@ -48,6 +48,9 @@ def main(argv: list[str]) -> int:
         expected_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"verdicts_reached: wrote {len(now)} outcomes to {expected_file}")
         return 0
+    if not expected_file.is_file():
+        print(f"verdicts_reached: {expected_file}: no such file; record this run's with --write", file=sys.stderr)
+        return 1
     expected = tomllib.loads(expected_file.read_text(encoding="utf-8"))["scenarios"]
     problems, changes = [], []
     for sid, before in sorted(expected.items()):

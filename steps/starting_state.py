@@ -21,10 +21,14 @@ from .baseline import (
 )
 from .cast import Cast, Persona
 
-__all__ = ["settle", "record", "ledger", "WAITED_PROPERTY"]
+__all__ = ["settle", "record", "ledger", "WAITED_PROPERTY", "COULD_NOT_START"]
 
 
 WAITED_PROPERTY = "mfa_waited"
+COULD_NOT_START = pytest.StashKey[str]()
+"""Why a scenario could not reach its starting state: its preparation, or a Given step, failed.
+Such a scenario is no failure of its requirements (the plugin reports it skipped, saying so);
+what the product lacks (FeatureAbsent) is the exception: a requirement needing it fails."""
 _ledgers: list[Ledger] = []
 
 
@@ -67,6 +71,25 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, feature, scenario, st
     except Unreachable as error:
         cast.aborted = True
         skip_unreachable(error)
+    except (AssertionError, refused.Refused, LookupError) as error:
+        own = isinstance(error, ActionMisbehaved) and error.requirement in {t.lstrip("@") for t in scenario.tags}
+        if not isinstance(error, refused.FeatureAbsent) and not own:
+            request.node.stash[COULD_NOT_START] = f"preparing the accounts for it: {_said(error)}"
+        raise
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, feature, scenario, step, step_func, step_func_args,
+                          exception: Exception) -> None:
+    """A Given step that fails leaves the scenario short of its starting state."""
+    if step.type == "given" and not isinstance(exception, refused.FeatureAbsent) \
+            and COULD_NOT_START not in request.node.stash:
+        request.node.stash[COULD_NOT_START] = f"{step.keyword} {step.name}: {_said(exception)}"
+
+
+def _said(error: BaseException) -> str:
+    """The error in the product's or the domain's words: a refusal's own line, else the message."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"{type(error).__name__}: {text}" if isinstance(error, refused.Refused) else text
 
 
 def _adoptable(standing: Standing) -> bool:
@@ -126,6 +149,7 @@ def _signed_in_holder(cast: Cast, practice: str) -> Persona:
         holder.phone = standing.phone
     elif standing.enrolled:
         support_reset(cast.system, holder.name, holder.account.username)
+        _took(cast, holder, "vendor support's reset", "REC-05")
         standing.enrolled, standing.phone = False, None
     try:
         holder.ensure_signed_in()
@@ -164,17 +188,39 @@ def clear_settings(system: SystemUnderTest, session) -> None:
 
 
 def _reset(cast: Cast, persona: Persona) -> None:
-    if persona.account.account_holder:
-        support_reset(cast.system, persona.name, persona.account.username)
-        return
-    holder = _signed_in_holder(cast, persona.practice)
-    assert holder.session is not None
-    try:
-        holder.session.reset_mfa(persona.account.username)
-    except refused.Refused as error:
-        raise Unreachable(f"{holder.name} cannot reset {persona.name}'s MFA to prepare the scenario: "
-                          f"{type(error).__name__}: {error}") from None
-    holder.sign_out()
+    """Reset the account's MFA, and see that the reset took: a reset that leaves the device is the
+    product breaking the reset's own requirement, said as such (not a fault of this scenario's)."""
+    account = persona.account
+    if account.account_holder:
+        support_reset(cast.system, persona.name, account.username)
+        who, requirement = "vendor support's reset", "REC-05"
+    else:
+        holder = _signed_in_holder(cast, persona.practice)
+        assert holder.session is not None
+        try:
+            holder.session.reset_mfa(account.username)
+        except refused.Refused as error:
+            raise Unreachable(f"{holder.name} cannot reset {persona.name}'s MFA to prepare the scenario: "
+                              f"{type(error).__name__}: {error}") from None
+        holder.sign_out()
+        who, requirement = f"{holder.name}'s Reset MFA", "MGT-05"
+    _took(cast, persona, who, requirement)
+
+
+def _took(cast: Cast, persona: Persona, who: str, requirement: str) -> None:
+    if probe(cast.system, persona.account.username, persona.account.password) != "no device":
+        them = {"her": "her", "his": "him"}.get(persona.pronoun, "them")
+        raise ActionMisbehaved(requirement, f"{who} left {persona.name} enrolled: the product still asks "
+                                            f"{them} for a code ({requirement})")
+
+
+class ActionMisbehaved(AssertionError):
+    """A documented action used to prepare a scenario did not do what its own requirement says.
+    The scenarios of that requirement fail on it; every other scenario could not start."""
+
+    def __init__(self, requirement: str, message: str) -> None:
+        super().__init__(message)
+        self.requirement = requirement
 
 
 def record(cast: Cast, failed: bool) -> None:

@@ -127,8 +127,8 @@ def assert_fails_on(run: SuiteRun, breaks: str | set[str], allowed: set[str] | N
     """A scenario tagged with (one of) `breaks` failed; with `allowed`, no failure outside those requirements."""
     wanted = {breaks} if isinstance(breaks, str) else breaks
     assert run.scenarios, f"{run.command} ran no scenario (exit {run.returncode}):\n{run.tail()}"
-    skipped = [s["scenario"] for s in run.with_outcome("skipped")]
-    assert skipped == [], "the in-process driver offers every capability; nothing should skip"
+    skipped = [s["scenario"] for s in run.with_outcome("skipped") if not s["message"].startswith("could not start")]
+    assert skipped == [], "the in-process driver offers every capability; nothing should skip but what could not start"
     failed = run.with_outcome("failed")
     assert failed, f"no scenario failed: {run.command}"
     assert run.returncode == 1, f"{run.command} exited {run.returncode}:\n{run.tail()}"

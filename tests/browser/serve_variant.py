@@ -3,26 +3,62 @@
     python -m tests.browser.serve_variant no_lockout serve --port 0 --db state.sqlite3
 
 The web app builds its simulator from `mfa_conformance.webapp.store.Simulator`;
-this swaps in the named variant of tests/mutants.py before serving.
+this swaps in the named variant of tests/mutants.py before serving. A name of
+WRAPPERS instead puts the app behind something a deployment adds in front of it:
+`rate_limited`, a limit on sign-ins (tests/browser/rate_limited_app.py);
+`post_log`, one line on stderr per form posted (`serve_variant: POST /path`), so a
+test reads from the server's log what the harness changed. Names join with `+`
+(`device_name_optional+post_log`): at most one simulator variant, any wrappers.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 
 from mfa_conformance import cli
+from mfa_conformance.webapp import app as webapp_app
 from mfa_conformance.webapp import store
 
 from ..mutants import VARIANTS
+from . import rate_limited_app
+
+POSTED = "serve_variant: POST "
+"""The start of the line `post_log` writes for each form posted, before its path."""
+
+
+def _log_posts() -> None:
+    original = webapp_app.create_app
+
+    def create_app(config):
+        app = original(config)
+        inner = app.wsgi_app
+
+        def logged(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            if environ.get("REQUEST_METHOD") == "POST":
+                print(f"{POSTED}{environ.get('PATH_INFO', '')}", file=sys.stderr, flush=True)
+            return inner(environ, start_response)
+
+        app.wsgi_app = logged  # type: ignore[method-assign]
+        return app
+
+    webapp_app.create_app = create_app  # type: ignore[assignment]
+
+
+WRAPPERS: dict[str, Callable[[], None]] = {"rate_limited": rate_limited_app.install, "post_log": _log_posts}
 
 
 def main(argv: list[str]) -> int:
-    name, rest = argv[0], argv[1:]
-    variant = VARIANTS.get(name)
-    if variant is None:
-        print(f"serve_variant: no variant {name!r}", file=sys.stderr)
+    names, rest = argv[0].split("+"), argv[1:]
+    unknown = [name for name in names if name not in VARIANTS and name not in WRAPPERS]
+    if unknown or sum(name in VARIANTS for name in names) > 1:
+        print(f"serve_variant: no variant {argv[0]!r}", file=sys.stderr)
         return 2
-    store.Simulator = variant.simulator  # type: ignore[misc]
+    for name in names:
+        if name in WRAPPERS:
+            WRAPPERS[name]()
+        else:
+            store.Simulator = VARIANTS[name].simulator  # type: ignore[misc]
     return cli.main(rest)
 
 

@@ -75,7 +75,18 @@ def _body(hook: str) -> dict:
             raise BadHookRequest(f"{name} is longer than {MAX_PASSWORD if name == 'password' else MAX_NAME} characters")
         elif name == "username" and value != value.strip():
             raise BadHookRequest("username must not begin or end with white space (sign-in trims it)")
+        if isinstance(value, str) and not _encodable(value):
+            raise BadHookRequest(f"{name} must be text of Unicode characters (it holds a lone surrogate)")
     return data
+
+
+def _encodable(text: str) -> bool:
+    """JSON may carry a lone surrogate (\\ud800), which no database or page can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @blueprint.get("")
