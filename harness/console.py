@@ -59,6 +59,7 @@ def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:
     outcome["message"] = ""
     outcome["evidence"] = properties.get(EVIDENCE_PROPERTY)
     outcome["waited"] = properties.get("mfa_waited", 0)
+    outcome["waited_for"] = properties.get("mfa_waited_for", "")
     if report.skipped and hasattr(report, "wasxfail"):  # failed, as an --expected-failures entry said
         outcome["outcome"] = "expected failure"
         outcome["expected"] = report.wasxfail
@@ -246,7 +247,8 @@ class GherkinConsole:
             return [f"not applicable: {outcome['message']}"]
         lines = [outcome["expected"]] if state == "expected failure" else []
         if outcome.get("waited"):
-            lines.append(f"waited {duration(outcome['waited'])} on the real clock (the system's clock cannot be moved)")
+            why = outcome.get("waited_for") or "the system's clock cannot be moved"
+            lines.append(f"waited {duration(outcome['waited'])} on the real clock ({why})")
         if state in ("failed", "expected failure"):
             step = _failing_step(outcome)
             if step:

@@ -59,6 +59,8 @@ class Ledger:
     clean_practices: set[str] = field(default_factory=set)
     """Practices known to have enforcement off and an empty safelist."""
     waited: float = 0.0
+    waited_for: list[str] = field(default_factory=list)
+    """Why this scenario waited on the real clock, each reason once, in order."""
     """Seconds this scenario spent waiting on the real clock (for a fresh time step, or time to pass)."""
     announce: Callable[[str], None] | None = None
     """Tells the person watching that the run is waiting, and for how long (serial runs)."""
@@ -71,6 +73,8 @@ class Ledger:
             self.announce(f"waiting {seconds:.0f} s on the real clock for {why}")
         time.sleep(seconds)
         self.waited += seconds
+        if why not in self.waited_for:
+            self.waited_for.append(why)
 
     def standing(self, username: str) -> Standing:
         return self.accounts.setdefault(username, Standing())

@@ -24,6 +24,7 @@ from .outcome import Outcome
 @pytest.fixture
 def cast(request: pytest.FixtureRequest, system: SystemUnderTest, ledger: Ledger) -> Cast:
     ledger.waited = 0.0
+    ledger.waited_for.clear()
     system.wait_real = ledger.wait_real  # the product's own waits (rate limits) are told and counted too
     cast = Cast(system, ledger)
     yield cast

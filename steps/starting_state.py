@@ -25,6 +25,7 @@ __all__ = ["settle", "record", "ledger", "WAITED_PROPERTY", "COULD_NOT_START"]
 
 
 WAITED_PROPERTY = "mfa_waited"
+WAITED_FOR_PROPERTY = "mfa_waited_for"
 COULD_NOT_START = pytest.StashKey[str]()
 """Why a scenario could not reach its starting state: its preparation, or a Given step, failed.
 Such a scenario is no failure of its requirements (the plugin reports it skipped, saying so);
@@ -54,6 +55,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     if report.when == "call" and _ledgers and _ledgers[-1].waited >= 1:
         report.user_properties.append((WAITED_PROPERTY, round(_ledgers[-1].waited)))
+        report.user_properties.append((WAITED_FOR_PROPERTY, "; ".join(_ledgers[-1].waited_for)))
     return report
 
 
