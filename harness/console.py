@@ -16,6 +16,7 @@ own) stay: CI reads them.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import time
 from collections import defaultdict
@@ -29,6 +30,7 @@ from .catalogue import Requirement, load_catalogue
 from .driver.loading import DEFAULT_SUT, resolve_sut_spec
 from .plugin import SCENARIO_PROPERTY
 from .report.collect import EVIDENCE_PROPERTY, redact
+from .report.lacks import lacked, lacking
 from .report.verdict import NOT_APPLICABLE, judge
 
 __all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
@@ -285,6 +287,13 @@ class GherkinConsole:
             gap = True
         failures = sorted((o for o in self.outcomes.values() if o["outcome"] == "failed"),
                           key=lambda o: (o["feature"], o["line"], o["nodeid"]))
+        lacked_things = lacking((o["title"], o["message"], o["tags"]) for o in failures)
+        failures = [o for o in failures if lacked(o["message"]) is None]
+        if lacked_things:
+            if gap:
+                self._write()
+            self._lacks(lacked_things)
+            gap = True
         if failures:
             if gap:
                 self._write()
@@ -328,6 +337,17 @@ class GherkinConsole:
                 self._write(f"  {MARKS[o['outcome']]} {o['title']}{_tags(o)}", **colour)
                 for line in self._details(o, where=False):
                     self._write(f"      {line}", **colour)
+
+    def _lacks(self, lacking: list[dict]) -> None:
+        """What the how-to describes and the product lacks: one line each, apart from the failures of
+        what it has (each scenario needing it failed on that alone)."""
+        count = sum(len(entry["scenarios"]) for entry in lacking)
+        self._write(f"the product lacks what the how-to describes ({count} scenario{'s' if count != 1 else ''} "
+                    f"failed on that alone):", red=True, bold=True)
+        for entry in lacking:
+            found = len(entry["scenarios"])
+            self._write(f"  – no {entry['lacks']}: {found} scenario{'s' if found != 1 else ''} "
+                        f"({', '.join(entry['requirements'])})", red=True)
 
     def _failures(self, failures: list[ScenarioOutcome]) -> None:
         """Each failure once: what was checked, what happened instead, how to run just it again."""

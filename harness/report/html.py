@@ -130,6 +130,7 @@ def render_html(results: Results, source: Path, target: Path) -> str:
     positions = _positions(results)
     return template.render(
         results=results, run=results.run, verdict=judgement.name, verdict_summary=judgement.summary(),
+        lacks=results.lacks,
         counts=results.counts, positions=positions, positions_by_name={p["name"]: p for p in positions},
         security_verdict=results.security_verdict, security_verdict_says=SECURITY_VERDICTS[results.security_verdict],
         security_counts={o: sum(s.status == o for s in security_scenarios) for o in MARKS},

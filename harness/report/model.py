@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mfa_conformance.catalogue import Requirement
 
+from .lacks import lacking
 from .verdict import Verdict, judge
 from .security import entry_is_security, is_security, security_ids, security_verdict
 
@@ -162,6 +163,11 @@ class RequirementSummary:
     scenarios: list[ScenarioResult]
 
     @property
+    def lacks(self) -> list[dict[str, object]]:
+        """What the product lacks of the how-to, each with the scenarios and requirements that failed on it."""
+        return lacking((s.name, s.message, s.tags) for s in self.scenarios if s.status == "failed")
+
+    @property
     def counts(self) -> dict[str, int]:
         return {o: sum(s.status == o for s in self.scenarios) for o in OUTCOMES[:-1]}
 
@@ -216,6 +222,11 @@ class Results:
         return security_verdict([(s.id, s) for s in self.scenarios], self.expected_failures, self.catalogue)
 
     @property
+    def lacks(self) -> list[dict[str, object]]:
+        """What the product lacks of the how-to, each with the scenarios and requirements that failed on it."""
+        return lacking((s.name, s.message, s.tags) for s in self.scenarios if s.status == "failed")
+
+    @property
     def counts(self) -> dict[str, int]:
         return {o: sum(s.status == o for s in self.scenarios) for o in OUTCOMES[:-1]}
 
@@ -235,6 +246,7 @@ class Results:
         data["verdict"] = judgement.name
         data["verdict_summary"] = judgement.summary()
         data["unchecked"] = list(judgement.unchecked)
+        data["lacks"] = self.lacks
         data["security_verdict"] = self.security_verdict
         data["counts"] = self.counts
         return data
