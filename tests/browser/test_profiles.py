@@ -12,7 +12,7 @@ from mfa_conformance.driver.browser.evidence import REDACTED, scrub_text
 from mfa_conformance.driver.browser.profile import DEFAULT_PROFILE, ProfileError, load_profile
 
 from .conftest import RELABELLED_PROFILE
-from .served import ServedApp, run_cli
+from .served import REPO, ServedApp, run_cli
 
 
 def _profile(tmp_path: Path, text: str) -> Path:
@@ -167,7 +167,21 @@ def test_a_missing_persona_stops_the_run_when_the_system_cannot_seed(tmp_path):
                                  '[personas.Dana]\npractice = "Riverside Clinic"\nusername = "dana"\npassword = "x"\n')
     with ServedApp(tmp_path / "state.sqlite3", test_hooks=False) as app:
         line = _run_fails_in_one_line("--base-url", app.url, "--profile", str(profile))
-    assert "names no account for Erin, Frank, Gail, Olga" in line
+    # Gail and Olga belong to Hillside Practice, which this one-practice profile does not name: not missing
+    assert "names no account for Erin, Frank, whom the features use" in line, line
+
+
+def test_a_product_with_one_practice_needs_no_account_of_another():
+    from mfa_conformance.driver import Capability
+    from mfa_conformance.driver.browser.settings import Prepared, missing_personas
+
+    profile = load_profile(REPO / "tests" / "real_products" / "django_stack" / "profile.toml")
+    prepared = Prepared(settings=None, base_url="", profile=profile, hooks=None,  # type: ignore[arg-type]
+                        capabilities=frozenset({Capability.SUPPORT_CONSOLE}))
+    needed = {"Dana": {"Riverside Clinic"}, "Erin": {"Riverside Clinic"}, "Olga": {"Hillside Practice"},
+              "Gail": {"Hillside Practice"}}
+    assert missing_personas(prepared, needed) == []
+    assert missing_personas(prepared, {**needed, "Zoe": {"Riverside Clinic", "Hillside Practice"}}) == ["Zoe"]
 
 
 @pytest.mark.browser
