@@ -19,6 +19,8 @@ from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Page, Response
 
+from .pages.base import document_status
+
 __all__ = ["Pacer", "RATE_LIMITED"]
 
 RATE_LIMITED = 429
@@ -54,8 +56,8 @@ class Pacer:
             pass
 
     def limited(self, page: Page, marker_shown: bool) -> bool:
-        return page in self._limited or marker_shown or page.evaluate(  # its response event may come after the page
-            "() => performance.getEntriesByType('navigation')[0]?.responseStatus") == RATE_LIMITED
+        # the response event may come after the page has loaded: the page's own status says it too
+        return page in self._limited or marker_shown or document_status(page) == RATE_LIMITED
 
     def retry_after(self, page: Page) -> float | None:
         return self._limited.get(page)

@@ -26,7 +26,7 @@ from mfa_conformance.driver import errors
 from ..profile import REFUSALS, LocatorSpec, Profile
 
 __all__ = ["Screen", "Element", "ElementMissing", "locate", "refusal_on", "raise_refusal", "landed_on",
-           "page_path", "read_table", "column", "reveal"]
+           "page_path", "read_table", "column", "reveal", "document_status"]
 
 
 class ElementMissing(AssertionError):
@@ -226,13 +226,13 @@ def landed_on(page: Page, profile: Profile) -> Screen:
     for screen in LANDING_ORDER:
         if screen in markers and markers[screen].count() > 0:
             return screen
-    if _status_of(page) == 429:
+    if document_status(page) == 429:
         raise errors.RateLimited(f"the product answered 429 Too Many Requests on {page_path(page)}")
     keys = ", ".join(f"screens.{screen.value}" for screen in markers)
     raise ElementMissing(f"none of the profile's screen markers ({keys}) finds anything on {page_path(page)}")
 
 
-def _status_of(page: Page) -> int | None:
+def document_status(page: Page) -> int | None:
     """The HTTP status of the document the page shows (Chromium's navigation timing)."""
     try:
         return page.evaluate("() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? null")
