@@ -31,6 +31,7 @@ from .driver.loading import DEFAULT_SUT, resolve_sut_spec
 from .plugin import SCENARIO_PROPERTY
 from .report.collect import EVIDENCE_PROPERTY, redact
 from .report.lacks import lacked, lacking
+from .report.security import is_security, security_ids
 from .report.verdict import NOT_APPLICABLE, judge
 
 __all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
@@ -313,8 +314,25 @@ class GherkinConsole:
         verdict = self._verdict()
         colour = {"conformant": {"green": True}, "incomplete": {"yellow": True}}.get(verdict.name, {"red": True})
         self._write(f"verdict: {verdict.summary()}", bold=True, **colour)
+        if security := self._security():
+            self._write(security, bold=True, **({"green": True} if security.startswith("security checks: PASSED")
+                                                 else {"red": True} if "FAILED" in security else {"yellow": True}))
         self._write(f"scenarios: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped",
                     bold=True)
+
+    def _security(self) -> str | None:
+        """The security checks' verdict and counts, apart from the how-to's, so the lines above add up."""
+        writer = self.config.pluginmanager.get_plugin("mfa-report-writer")
+        results = getattr(writer, "results", None)
+        if results is None:
+            return None
+        ids = security_ids(results.catalogue)
+        checks = [s for s in results.scenarios if is_security(s.tags, ids)]
+        if not checks:
+            return None
+        tally = {k: sum(s.status == k for s in checks) for k in ("passed", "failed", "skipped")}
+        return (f"security checks: {results.security_verdict.upper()}: {tally['passed']} passed, {tally['failed']} "
+                f"failed, {tally['skipped']} skipped (apart from the how-to's verdict above)")
 
     def _verdict(self):
         """The run's verdict, as report.html and results.json give it."""

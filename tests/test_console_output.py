@@ -189,3 +189,21 @@ def test_the_reproduce_command_keeps_the_system_and_hides_a_password_in_the_url(
     assert shlex.split(command) == [
         "mfa-conformance", "run", "--sut", "browser", "--base-url", "https://qa:***@example.test:8443/app",
         "--profile", "vendor.toml", "--features", "/tmp/my features/x.feature", "--scenario", "Dana resets Erin's MFA"]
+
+
+def test_the_last_lines_add_up_the_howtos_verdict_then_the_security_checks(tmp_path: Path) -> None:
+    """A build whose sign-out keeps the session fails a security check (SEC-03) and nothing of the how-to's:
+    the how-to's verdict and the security checks' each give their own count, and they sum to the totals."""
+    done = run("run", "--sut", "tests.mutants:sign_out_keeps_the_session", "-m", "SEC-03 or SGN-01",
+               "--report-dir", str(tmp_path))
+    assert done.code == 1, done.text[-3000:]
+    verdict, security, totals = (re.search(rf"^{label}: (.*)$", done.out, re.MULTILINE)
+                                 for label in ("verdict", "security checks", "scenarios"))
+    assert verdict and security and totals, done.out[-3000:]
+    assert verdict.group(1).startswith("INCOMPLETE: nothing failed")  # SGN-01 passed; the rest not selected
+    checks = re.match(r"FAILED: (\d+) passed, (\d+) failed, (\d+) skipped", security.group(1))
+    counts = re.match(r"(\d+) passed, (\d+) failed, (\d+) skipped", totals.group(1))
+    assert checks and counts, security.group(1)
+    assert int(checks.group(2)) == int(counts.group(2)) >= 1, "every failure is the security check's"
+    lines = done.out.splitlines()
+    assert lines.index(f"verdict: {verdict.group(1)}") < lines.index(f"security checks: {security.group(1)}")
