@@ -59,9 +59,9 @@ class Ledger:
     clean_practices: set[str] = field(default_factory=set)
     """Practices known to have enforcement off and an empty safelist."""
     waited: float = 0.0
+    """Seconds this scenario spent waiting on the real clock (for a fresh time step, or time to pass)."""
     waited_for: list[str] = field(default_factory=list)
     """Why this scenario waited on the real clock, each reason once, in order."""
-    """Seconds this scenario spent waiting on the real clock (for a fresh time step, or time to pass)."""
     announce: Callable[[str], None] | None = None
     """Tells the person watching that the run is waiting, and for how long (serial runs)."""
 

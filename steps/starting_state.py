@@ -74,8 +74,7 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, feature, scenario, st
         cast.aborted = True
         skip_unreachable(error)
     except (AssertionError, refused.Refused, LookupError) as error:
-        own = isinstance(error, ActionMisbehaved) and error.requirement in {t.lstrip("@") for t in scenario.tags}
-        if not isinstance(error, refused.FeatureAbsent) and not own:
+        if not _a_finding_here(error, scenario):
             request.node.stash[COULD_NOT_START] = f"preparing the accounts for it: {_said(error)}"
         raise
 
@@ -83,10 +82,15 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, feature, scenario, st
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature, scenario, step, step_func, step_func_args,
                           exception: Exception) -> None:
     """A Given step that fails leaves the scenario short of its starting state."""
-    own = isinstance(exception, ActionMisbehaved) and exception.requirement in {t.lstrip("@") for t in scenario.tags}
-    if step.type == "given" and not isinstance(exception, refused.FeatureAbsent) and not own \
-            and COULD_NOT_START not in request.node.stash:
+    if step.type == "given" and not _a_finding_here(exception, scenario) and COULD_NOT_START not in request.node.stash:
         request.node.stash[COULD_NOT_START] = f"{step.keyword} {step.name}: {_said(exception)}"
+
+
+def _a_finding_here(error: BaseException, scenario) -> bool:
+    """Whether the error is this scenario's finding, not a start it could not make: what the product lacks,
+    or a documented action of this scenario's own requirement misbehaving."""
+    return isinstance(error, refused.FeatureAbsent) or (
+        isinstance(error, ActionMisbehaved) and error.requirement in {t.lstrip("@") for t in scenario.tags})
 
 
 def _said(error: BaseException) -> str:

@@ -74,10 +74,6 @@ class FlowStep:
     optional: bool = False
     """Do the step only when its own element is on the page."""
 
-    def __str__(self) -> str:
-        what = self.path if self.action == "goto" else str(self.target) if self.target else ""
-        return f"{self.key} ({self.action} {what})".replace(" )", ")")
-
 
 Flow = tuple[FlowStep, ...]
 
@@ -111,8 +107,6 @@ def _read_step(at: str, key: str, entry: object) -> FlowStep:
         step["source"], step["value"] = entry.get("with"), entry.get("value")
     elif "with" in entry or "value" in entry:
         raise ProfileError(f"{where}: 'with' and 'value' go with fill or select only")
-    if "check" in entry and action == "check":
-        step["source"] = "enforced"
     for flag in ("new_tab", "optional"):
         if flag in entry:
             if not isinstance(entry[flag], bool):

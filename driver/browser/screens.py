@@ -74,8 +74,7 @@ COVERED_BY_FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
     "sign_in": (("sign_in", "username"), ("sign_in", "password"), ("sign_in", "submit")),
     "enter_code": (("code_prompt", "code"), ("code_prompt", "submit")),
     "sign_out": (("navigation", "sign_out"),),
-    "open_mfa_configuration": (("navigation", "profile_menu"), ("navigation", "security"),
-                               ("security", "authenticator")),
+    "open_mfa_configuration": (("navigation", "security"), ("security", "authenticator")),
     "practice_security_settings": (("navigation", "menu"), ("navigation", "admin"),
                                    ("navigation", "practice_security_settings")),
     "set_enforcement": (("practice_security_settings", "save_enforcement"),),
@@ -189,7 +188,7 @@ def _unnecessary(raw: dict[str, dict], flows: Mapping[str, object]) -> set[tuple
             raw["practice_security_settings"].get("safelist") is False and "user_settings" in flows:
         optional |= {("practice_security_settings", "user_settings"), ("navigation", "menu"), ("navigation", "admin"),
                      ("navigation", "practice_security_settings")}  # no settings page to go through
-    if "open_mfa_configuration" in flows and "sign_out" in flows:
+    if "open_mfa_configuration" in flows and "sign_out" in flows:  # the menu held Security and Sign out
         optional.add(("navigation", "profile_menu"))
     if "user_status" in flows:  # the status is read on the user's own page, not in the list
         optional |= {("user_settings", "status_column"), ("user_settings", "enrolled_text")}

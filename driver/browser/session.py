@@ -18,7 +18,7 @@ from .pages import (
     CodePromptPage, MainMenu, MfaConfigurationPage, PracticeSecuritySettingsPage, ProfileMenu, Screen,
     SecurityPage, UserSettingsPage,
 )
-from .pages.base import landed_on, locate, raise_refusal
+from .pages.base import landed_on, raise_refusal, shows
 from .pages.user_status import UserStatusPage
 from .profile import Profile
 
@@ -148,13 +148,9 @@ class BrowserSession(Session):
         return self._stage_of(self._landed(screen), self._main)
 
     def _prompt_still_shown(self) -> bool:
-        """The code prompt is still on screen after a refused code (a wizard that keeps its state in the
-        form, not at an address): a person types the next code there."""
-        seen = self._seen
-        if seen is not None or self._main.is_closed():
-            return False
-        marker = self._profile.code_prompt.get("code") or self._profile.screens.code_prompt
-        return locate(self._main, marker).count() > 0 and locate(self._main, self._profile.screens.message).count() > 0
+        """After a refused code (no stage screen remembered), whether the prompt is still on screen."""
+        return self._seen is None and not self._main.is_closed() and \
+            CodePromptPage(self._main, self._profile).still_shown()
 
     def enter_application(self) -> None:
         self._enter()
@@ -246,9 +242,10 @@ class BrowserSession(Session):
         if not device_name:
             self._lacks(Feature.DEVICE_NAME)
         self._system.changed()
-        if self._flow("save_device", page, code=code, device_name=device_name) is None:
+        ended = self._flow("save_device", page, code=code, device_name=device_name)
+        if ended is None:
             config.save(code, device_name)
-        raise_refusal(self._enrollment if self._enrollment is not None else page, self._profile)
+        raise_refusal(ended or page, self._profile)
 
     def own_mfa_status(self) -> UserStatus:
         self._enter()
@@ -308,7 +305,7 @@ class BrowserSession(Session):
         """A console that shows a signed-in user its sign-in screen instead (a stock admin's way of
         refusing whoever is not staff) refuses her, as a person reads it."""
         raise_refusal(self._main, self._profile)
-        if locate(self._main, self._profile.screens.sign_in).count() > 0:
+        if shows(self._main, self._profile.screens.sign_in):
             raise errors.NotAccountHolder(f"the product showed its sign-in screen instead of {what} to a "
                                           f"signed-in user")
 
@@ -324,35 +321,29 @@ class BrowserSession(Session):
         raise_refusal(page, self._profile)
         return UserStatus(username=username, enrolled=UserStatusPage(page, self._profile).enrolled(username))
 
-    def _search(self, username: str) -> list[str]:
-        """The usernames User Settings list after a search for `username`."""
+    def _searched(self, username: str) -> UserSettingsPage:
+        """User Settings after a search for `username`."""
         users = self._user_settings()
         if self._flow("find_user", self._main, user=username) is None:
             users.search(username)
         raise_refusal(self._main, self._profile)
-        return users.usernames()
+        return users
 
     def user_statuses(self) -> list[UserStatus]:
         return self._listed(self._user_settings())
 
     def find_user(self, username: str) -> UserStatus | None:
         self._lacks(Feature.USER_SEARCH)
-        if "user_status" in self._profile.flows:
-            found = self._search(username)
+        users = self._searched(username)
+        if "user_status" in self._profile.flows:  # the first one found, read on their own page
+            found = users.usernames()
             return self._status_of(found[0]) if found else None
-        users = self._user_settings()
-        if self._flow("find_user", self._main, user=username) is None:
-            users.search(username)
-        raise_refusal(self._main, self._profile)
-        found = users.statuses()
-        return found[0] if found else None
+        statuses = users.statuses()
+        return statuses[0] if statuses else None
 
     def reset_mfa(self, username: str) -> None:
-        if Feature.USER_SEARCH in self._profile.lacks:
-            listed = self._user_settings().usernames()
-        else:
-            listed = self._search(username)
-        if username not in listed:
+        users = self._user_settings() if Feature.USER_SEARCH in self._profile.lacks else self._searched(username)
+        if username not in users.usernames():
             raise errors.UnknownUser("User Settings find no user with that username")
         self._system.changed()
         if self._flow("reset_mfa", self._main, user=username) is None:

@@ -27,7 +27,7 @@ from .pages.flow_runner import run_flow
 from .pacing import Pacer
 from .hooks import TestHooks
 from .pages import MfaConfigurationPage, Screen, SignInPage, SupportConsolePage
-from .pages.base import ElementMissing, landed_on, locate, page_path, raise_refusal
+from .pages.base import ElementMissing, landed_on, page_path, raise_refusal, shows
 from .profile import CastEntry, ConsoleField, PersonaEntry
 from .session import BrowserSession
 from .settings import Prepared
@@ -282,11 +282,10 @@ class BrowserSystem(SystemUnderTest):
             waited += wait
 
     def _rate_limited(self, page: Page) -> bool:
-        marker = self.profile.screens.get("rate_limited")
-        if marker is not None and locate(page, marker).count() > 0:
+        if shows(page, self.profile.screens.get("rate_limited")):
             return True
         # a 429 that shows the product's message is a refusal (the reference app's password lockout), not a limit
-        return self._pacer.limited(page, False) and locate(page, self.profile.screens.message).count() == 0
+        return self._pacer.limited(page, False) and not shows(page, self.profile.screens.message)
 
     def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:
         return submit_codes_at_once(self, attempts)

@@ -26,7 +26,7 @@ from mfa_conformance.driver import errors
 from ..profile import REFUSALS, LocatorSpec, Profile
 
 __all__ = ["Screen", "Element", "ElementMissing", "locate", "refusal_on", "raise_refusal", "landed_on",
-           "page_path", "read_table", "column", "reveal", "document_status"]
+           "page_path", "read_table", "column", "reveal", "document_status", "shows"]
 
 
 class ElementMissing(AssertionError):
@@ -174,6 +174,11 @@ class Element:
                 self.click()
         except PlaywrightTimeout:
             raise self.mistake("was clicked and loaded no new page") from None
+
+
+def shows(page: Page, spec: LocatorSpec | None) -> bool:
+    """Whether the page shows the element a profile key names, now (no waiting; None: the profile names none)."""
+    return spec is not None and locate(page, spec).count() > 0
 
 
 def reveal(opener: Element, item: Element) -> None:

@@ -61,8 +61,7 @@ def run_flow(page: Page, flow: Flow, values: Mapping[str, str], *, timeout: floa
                     accepting = True
                 continue
             assert step.target is not None
-            element = Element(Element.of(page, _templated(step.target, values), timeout).locator, step.target,
-                              timeout, shown=str(_templated(step.target, values)))
+            element = Element.of(page, _templated(step.target, values), timeout)
             if step.optional and not element.present():
                 continue
             if step.action in ("click", "submit") and step.new_tab:

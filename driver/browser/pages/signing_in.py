@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from ..profile import Profile
-from .base import Element, Screen, landed_on
+from .base import Element, Screen, landed_on, shows
 
 __all__ = ["SignInPage", "CodePromptPage"]
 
@@ -40,6 +40,12 @@ class CodePromptPage:
         prompt = profile.code_prompt
         self.code = Element.of(page, prompt.code, profile.timeout_ms) if "code" in prompt else None
         self.submit = Element.of(page, prompt.submit, profile.timeout_ms) if "submit" in prompt else None
+
+    def still_shown(self) -> bool:
+        """The prompt is still there with a refusal beside it, after a refused code: a wizard that keeps its
+        state in the form, not at an address, where a person types the next code."""
+        prompt = self.code.present() if self.code is not None else shows(self.page, self.profile.screens.code_prompt)
+        return prompt and shows(self.page, self.profile.screens.message)
 
     def enter(self, code: str) -> Screen:
         assert self.code is not None and self.submit is not None
