@@ -41,7 +41,8 @@ exit status:
   0  every selected scenario passed (a skipped one says why it could not run)
   1  a scenario failed, an --expected-failures entry expired or now passes,
      or the run broke off (interrupted, or an internal error)
-  2  wrong usage: an unknown option, or an option without its value
+  2  wrong usage: an unknown option, an option without its value, or a --repeat
+     that is not a whole number from 1 to 100
   4  bad input: a profile, feature file, --sut module or factory, --expected-failures
      or --positions file (or a declared position unknown or out of its range) or
      --report-dir that cannot be used, or a selection (-k, -m, --scenario,
@@ -127,8 +128,19 @@ def run(argv: list[str]) -> int:
                         help="TOML file whose [positions] table declares the alternatives the system takes where the "
                         "how-to leaves a choice (as `mfa-conformance survey` writes one); configures the reference "
                         "simulator too")
+    parser.add_argument("--repeat", default="1", metavar="N",
+                        help="run each selected scenario N times (1 to 100), each from its starting state, and report "
+                        "the scenarios whose outcome changed as flaky (counted with their worst outcome)")
     args, pytest_args = parser.parse_known_args(argv)
     import pytest
+
+    from .repetition import RepeatError, repetitions
+
+    try:
+        repeat = repetitions(args.repeat)
+    except RepeatError as error:
+        print(f"mfa-conformance run: --repeat {shlex.quote(args.repeat)}: {error}", file=sys.stderr)
+        return EXIT["usage"]
 
     if args.features is not None:
         if not args.features.exists():
@@ -150,6 +162,8 @@ def run(argv: list[str]) -> int:
             print(f"mfa-conformance run: --expected-failures {args.expected_failures}: no such file", file=sys.stderr)
             return EXIT["bad input"]
         command += ["--expected-failures", str(args.expected_failures.resolve())]
+    if repeat > 1:
+        command += ["--repeat", str(repeat)]
     if args.positions is not None:
         if not args.positions.is_file():
             print(f"mfa-conformance run: --positions {args.positions}: no such file", file=sys.stderr)

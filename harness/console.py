@@ -32,6 +32,7 @@ from .plugin import SCENARIO_PROPERTY
 from .report.collect import EVIDENCE_PROPERTY, redact
 from .report.lacks import lacked, lacking
 from .report.security import is_security, security_ids
+from .report.stability import flaky_lines, from_console, repetition_label, settle
 from .report.verdict import NOT_APPLICABLE, judge
 
 __all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
@@ -164,7 +165,8 @@ def reproduce_command(config: pytest.Config, title: str) -> str:
             words += [flag, _without_password(str(value)) if flag == "--base-url" else str(value)]
     if os.environ.get("MFA_FEATURES"):
         words += ["--features", os.environ["MFA_FEATURES"]]
-    return shlex.join([*words, "--scenario", title])
+    repeat = config.getoption("repeat", 1)  # a flaky failure may need its repetitions to show again
+    return shlex.join([*words, "--scenario", title, *(["--repeat", str(repeat)] if repeat > 1 else [])])
 
 
 def _shown(path: Path, config: pytest.Config) -> str:
@@ -229,7 +231,7 @@ class GherkinConsole:
                 self._print_finished(self.outcomes[report.nodeid])
 
     def _print_finished(self, outcome: ScenarioOutcome) -> None:
-        name = outcome["title"]
+        name = outcome["title"] + repetition_label(outcome)
         if self.parallel:  # the workers' scenarios interleave: each line names its feature
             name = f"{outcome['feature']}: {name}"
         elif outcome["feature"] != self.feature_shown:
@@ -281,6 +283,7 @@ class GherkinConsole:
             self._write(error, red=True)
         if not self.outcomes:
             return
+        self.outcomes, flaky = settle(self.outcomes, from_console)  # one per scenario under --repeat
         # pytest has just written a blank line; one more only after its own sections (tracebacks, warnings).
         gap = self.config.option.tbstyle != "no" or bool(terminalreporter.stats.get("warnings"))
         if not self.live:
@@ -299,6 +302,12 @@ class GherkinConsole:
             if gap:
                 self._write()
             self._failures(failures)
+            gap = True
+        if flaky:  # under --repeat: the scenarios whose outcome changed, each with what every repetition did
+            heading, *lines = flaky_lines(flaky, lambda title: reproduce_command(self.config, title))
+            self._write(("\n" if gap else "") + heading, yellow=True, bold=True)
+            for line in lines:
+                self._write(line, yellow=True)
             gap = True
         counts = {k: sum(o["outcome"] == k for o in self.outcomes.values()) for k in ("passed", "failed", "skipped")}
         expected = sum(o["outcome"] == "expected failure" for o in self.outcomes.values())

@@ -1,6 +1,7 @@
 """The pytest plugin that binds the scenarios to a system under test.
 
-It adds `--sut`, `--scenario` and `--positions`, registers every catalogue ID and
+It adds `--sut`, `--scenario`, `--positions` and `--repeat` (whose hooks are in
+`mfa_conformance.repetition`), registers every catalogue ID and
 capability tag as a marker (so `--strict-markers` catches a typo in a tag), checks
 the feature files and loads the system once before any scenario runs (a problem
 with either is one usage-error line, also under pytest-xdist, where the
@@ -31,6 +32,7 @@ from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory,
 from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
 from .feature_files import FeatureFileError, check_features, registered_steps
 from .positions import TAG_PREFIX, Declaration, PositionsError, declare, load_positions, position_tags, read_declaration
+from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
 __all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY",
            "POSITIONS_KEY", "SCENARIO_PROPERTY"]
@@ -98,7 +100,10 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
     rule = template.rule
     # The name as printed and as `--scenario` takes it: an example of an outline whose name
     # has no <placeholder> would read like its siblings, so its example id is added.
-    title = scenario.name if callspec is None or scenario.name != template.name else f"{scenario.name} [{callspec.id}]"
+    # (--repeat adds the repetition to the id: it names a test, not a scenario.)
+    example_id = scenario_id(f"[{callspec.id}]")[1:-1] if callspec is not None else ""
+    title = scenario.name if not example_id or scenario.name != template.name else f"{scenario.name} [{example_id}]"
+    repetition = repetition_of(item)
     return {
         "feature": template.feature.name, "feature_file": template.feature.rel_filename, "title": title,
         "feature_description": template.feature.description or "",
@@ -110,6 +115,7 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
         # Which alternative of each position the scenario checked, and why it did not run if it checks another.
         "positions": {tag.name: declaration[tag.name] for tag in checked},  # type: ignore[index]
         "position_skip": next((reason for tag in checked if (reason := tag.skip_reason(declaration))), None),
+        "repetition": {"number": repetition[0], "of": repetition[1]} if repetition else None,
     }
 
 
@@ -129,6 +135,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="TOML file whose [positions] table declares the alternatives the system takes where the how-to "
              "leaves a choice (features/positions.toml); configures the reference simulator too; env MFA_POSITIONS",
     )
+    add_option(group)  # --repeat N
 
 
 def _positions_file(config: pytest.Config) -> tuple[str, dict] | None:
@@ -192,6 +199,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for tag, capability in CAPABILITY_TAGS.items():
         config.addinivalue_line("markers", f"{tag}: needs the capability '{capability}' of the system under test")
     _positions_file(config)
+    config.pluginmanager.register(Repetitions(), "mfa-repetitions")
     if hasattr(config, "workerinput") or not runs_the_suite(config):
         return  # a worker runs what its controller checked
     try:

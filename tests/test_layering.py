@@ -88,6 +88,7 @@ LAYERS = {
     f"{PACKAGE}.evidence": 3,
     f"{PACKAGE}.suite": 3,
     f"{PACKAGE}.preflight": 3,
+    f"{PACKAGE}.repetition": 3,
     f"{PACKAGE}.cli": 4,
     f"{PACKAGE}.__main__": 4,
 }

@@ -143,7 +143,7 @@ def render_html(results: Results, source: Path, target: Path) -> str:
         skips=[s for s in results.scenarios if s.status == "skipped"],
         not_applicable=[s for s in results.scenarios if s.status == "not applicable"],
         called_out=[e for e in results.expected_failures if e.called_out],
-        by_id={s.id: s for s in results.scenarios},
+        by_id={s.id: s for s in results.scenarios}, flaky_by_id={f.id: f for f in results.flaky},
         marks=MARKS, chart=chart, link=_scenario_link, evidence=_Evidence(source, target),
         machine_readable={name: text for name, text in MACHINE_READABLE.items() if (source / name).exists()},
         files_prefix=Path(os.path.relpath(source, target)).as_posix(),

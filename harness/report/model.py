@@ -26,6 +26,8 @@ __all__ = [
     "ScenarioResult",
     "FeatureInfo",
     "Expectation",
+    "Repetition",
+    "FlakyScenario",
     "ExpectedEntry",
     "RunInfo",
     "RequirementSummary",
@@ -110,6 +112,45 @@ class ScenarioResult:
 
 
 @dataclass
+class Repetition:
+    """What one repetition of a scenario did, under `run --repeat`."""
+
+    number: int
+    outcome: str
+    """"passed", "failed", "skipped" (also "could not start: ..."), "expected failure" or "not applicable"."""
+    message: str = ""
+    where: str | None = None
+    evidence: dict[str, str] = field(default_factory=dict)
+    id: str = ""
+    """The repetition's own node id (`...[repeat-2-of-3]`)."""
+
+    @property
+    def said(self) -> str:
+        """The outcome as a reader tells it: a scenario that could not start was not merely skipped."""
+        return "could not start" if self.outcome == "skipped" and self.message.startswith("could not start") \
+            else self.outcome
+
+
+@dataclass
+class FlakyScenario:
+    """A scenario whose outcome changed between repetitions (report.stability)."""
+
+    id: str
+    """The scenario's id in `Results.scenarios`."""
+    feature: str
+    name: str
+    requirements: list[str]
+    outcome: str
+    """The outcome the verdict counted: the worst of its repetitions'."""
+    repetitions: list[Repetition]
+
+    @property
+    def outcomes(self) -> str:
+        """"passed, failed, passed"."""
+        return ", ".join(r.said for r in self.repetitions)
+
+
+@dataclass
 class FeatureInfo:
     file: str
     name: str
@@ -154,6 +195,8 @@ class RunInfo:
     expected_failures_file: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
     """SHA-256 of what the run checked against: "how-to", "catalogue", "how-to sentences", each feature file."""
+    repeat: int = 1
+    """How many times each scenario ran (`run --repeat`)."""
 
 
 @dataclass
@@ -201,6 +244,8 @@ class Results:
     """The run's declared positions, every one (the reference default where none was declared)."""
     position_sources: dict[str, str] = field(default_factory=dict)
     """Who declared each position: the profile, the driver, --positions FILE, or the reference default."""
+    flaky: list[FlakyScenario] = field(default_factory=list)
+    """The scenarios whose outcome changed between repetitions (`run --repeat`), each counted once, with its worst."""
     format: str = FORMAT
 
     def judgement(self) -> Verdict:
@@ -249,6 +294,7 @@ class Results:
         data["lacks"] = self.lacks
         data["security_verdict"] = self.security_verdict
         data["counts"] = self.counts
+        data["flaky"] = [{**entry, "outcomes": flaky.outcomes} for entry, flaky in zip(data["flaky"], self.flaky)]
         return data
 
     def to_json(self) -> str:
@@ -272,6 +318,8 @@ class Results:
             expected_failures=[ExpectedEntry(**e) for e in data.get("expected_failures", [])],
             positions=data.get("positions"),
             position_sources=data.get("position_sources") or {},
+            flaky=[FlakyScenario(**{k: v for k, v in f.items() if k not in ("outcomes", "repetitions")},
+                                 repetitions=[Repetition(**r) for r in f["repetitions"]]) for f in data.get("flaky", [])],
         )
 
 

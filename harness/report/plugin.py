@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .expected import (
     load_expected_failures,
 )
 from .model import Results, RunInfo
+from .stability import from_collected, settle
 from .writer import write_reports
 
 __all__ = ["report_dir", "EXPECTED_KEY", "ReportWriter"]
@@ -134,8 +136,9 @@ class ReportWriter:
         system = self.system
         if system is None and SYSTEM_KEY in self.config.stash:
             system = _describe(self.config.stash[SYSTEM_KEY])
-        scenarios = build_scenarios(self.collector.scenarios)
-        features = build_features(self.collector.scenarios)
+        collected, flaky = settle(self.collector.scenarios, from_collected)  # one per scenario under --repeat
+        scenarios = build_scenarios(collected)
+        features = build_features(collected)
         raw = {s.id: s.status for s in scenarios}
         try:
             version = metadata.version("mfa-conformance")
@@ -147,12 +150,15 @@ class ReportWriter:
                         sut=resolve_sut_spec(self.config.getoption("sut", None)),
                         system=system or {"driver": "system under test"},
                         expected_failures_file=str(self.failures_file) if self.failures_file else None,
-                        sources=source_hashes({f.file: Path(self.config.rootpath, f.file) for f in features})),
+                        sources=source_hashes({f.file: Path(self.config.rootpath, f.file) for f in features}),
+                        repeat=self.config.getoption("repeat", 1)),
             catalogue=list(load_catalogue().values()),
             features=features,
             scenarios=scenarios,
         )
         results.expected_failures = evaluate(self.failures, scenarios, _today(), raw)
+        counted = {s.id: s.status for s in scenarios}
+        results.flaky = [replace(f, outcome=counted.get(f.id, f.outcome)) for f in flaky]
         declaration = self.config.stash.get(POSITIONS_KEY, None)
         if declaration is not None:
             results.positions, results.position_sources = dict(declaration), dict(declaration.sources)
