@@ -41,7 +41,7 @@ def in_process(examples: int, steps: int, seed: int) -> tuple[int, int, float, f
     result = explore(load_system("simulator"), Budget(seed=seed, max_examples=examples, max_steps=steps),
                      sut="simulator")
     if not result.passed:
-        sys.exit(f"explore_speed: the simulator disagreed with the model: {result.counterexample or result.error}")
+        sys.exit(f"explore_speed: the simulator disagreed with the model: {result.first_disagreement.sequence.message if result.first_disagreement else result.error}")
     return result.actions, result.examples, result.seconds, time.process_time() - cpu
 
 

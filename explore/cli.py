@@ -1,9 +1,11 @@
 """`mfa-conformance explore`: random sequences of documented actions against a system.
 
 Exit status: 0 when the system did what the model of the how-to predicted for
-every sequence within the budget; 1 when it did not (a shrunk counterexample is
-written as a feature file in the report folder); 2 for bad input; 3 when the
-run itself broke (the system became unreachable, a failure would not replay).
+every sequence within the budget; 1 when it did not, reproduced or seen once
+(the first disagreement is written as it happened, and a reproduced one shrunk
+to a counterexample, as feature files in the report folder); 2 for bad input;
+3 when the run itself broke (the system became unreachable, the explorer could
+not go on) before any disagreement.
 
 The browser driver's options (`--base-url`, `--profile`, `--browser-ws-endpoint`,
 `--browser-executable`) are those of `mfa-conformance run`. Exploration may not
@@ -135,11 +137,13 @@ def _summary(result: Result, spec: str, positions: dict[str, object]) -> dict[st
         "passed": result.passed, "error": result.error,
         "found_after": None if result.found_after is None else
         {"examples": result.found_after[0], "seconds": round(result.found_after[1], 3)},
+        "first_disagreement": None if result.first_disagreement is None else result.first_disagreement.summary(),
         "counterexample": None if example is None else {
             "steps": example.steps, "when_steps": example.when_steps, "message": example.message,
             "rests_on": sorted(example.rests_on),
             "feature": str(result.feature) if result.feature else None,
         },
+        "debug": result.debug,
     }
 
 
@@ -188,7 +192,7 @@ def _explore(args: argparse.Namespace) -> int:
                                                                  in declaration.differences().items()))
     try:
         result = explore(system, budget, sut=spec, report_dir=args.report_dir, positions=dict(declaration),
-                         options=replay)
+                         options=replay, say=lambda line: print(line, flush=True))
     except SystemUnreachable as error:
         print(f"mfa-conformance explore: the system under test did not answer: {error}", file=sys.stderr)
         return 3
@@ -197,18 +201,29 @@ def _explore(args: argparse.Namespace) -> int:
                                                       encoding="utf-8")
     rate = result.actions / result.seconds if result.seconds else 0.0
     figures = f"{result.examples} sequences, {result.actions} actions in {result.seconds:.1f} s ({rate:.0f} actions/s)"
-    if result.error is not None:
+    first = result.first_disagreement
+    if first is None and result.error is not None:
         print(f"✘ {figures}: {result.error}")
         return 3
     example = result.counterexample
-    if example is None:
+    if first is None:
         stop = " (time limit reached)" if result.out_of_time else ""
         print(f"✔ {figures}{stop}: the system did what the model of the how-to predicted")
         return 0
+    given = "".join(f" {option} {shlex.quote(value)}" for option, _, value in _browser_given(args))
+    if example is None:
+        print(f"✘ {figures}: the system did not do what the model predicted, seen once, not reproduced")
+        for line in first.console_lines():
+            print(line)
+        if first.feature is not None:
+            print(f"  try it again: mfa-conformance run --features {first.feature} --sut {spec}{replay}{given}")
+        return 1
     found = result.found_after
     print(f"✘ {figures}: the system did not do what the model predicted"
           + (f" (first seen after {found[0]} sequences, {found[1]:.1f} s)" if found else ""))
-    print(f"  {example.message}")
+    print(f"  first seen: {' '.join(first.sequence.message.split())}"
+          + (f" (as it happened: {first.feature})" if first.feature else ""))
+    print(f"  {first.replay}; shrunk: {example.message}" if first.replay else f"  {example.message}")
     print(f"  shrunk to {example.steps} actions ({example.when_steps} When steps), resting on "
           f"{', '.join(sorted(example.rests_on)) or 'no requirement'}:")
     for line in example.lines:
@@ -217,6 +232,5 @@ def _explore(args: argparse.Namespace) -> int:
             print("      | " + " | ".join(row) + " |")
     if result.feature is not None:
         print(f"  counterexample: {result.feature}")
-        given = "".join(f" {option} {shlex.quote(value)}" for option, _, value in _browser_given(args))
         print(f"  replay: mfa-conformance run --features {result.feature} --sut {spec}{replay}{given}")
     return 1

@@ -45,7 +45,7 @@ class Counterexample:
 
 
 def counterexample_from(trace: Trace, failure: Discrepancy) -> Counterexample:
-    during = getattr(failure, "during", None)
+    during = failure.during
     lines: list[Line] = []
     capabilities = set(trace.capabilities)
     for step in trace.steps:
@@ -88,6 +88,8 @@ def _step_lines(lines: tuple[Line, ...]) -> list[str]:
     out: list[str] = []
     previous = None
     for line in lines:
+        if line.note:
+            out.append(f"    # {line.note}")
         keyword = "And" if line.keyword == previous else line.keyword
         previous = line.keyword
         out.append(f"    {keyword} {line.text}")
@@ -103,8 +105,15 @@ def _title(example: Counterexample) -> str:
     return f"{last[0].upper()}{last[1:]}, after {example.steps} documented actions"
 
 
-def render_feature(example: Counterexample, *, sut: str, seed: int, title: str | None = None, options: str = "") -> str:
-    """The counterexample as a feature file; `options` (e.g. --positions FILE) go in its commands."""
+COUNTEREXAMPLE_ABOUT = ("A sequence of documented actions, found at random and shrunk, after which the",
+                        "system under test did not do what the model of the how-to predicted:")
+
+
+def render_feature(example: Counterexample, *, sut: str, seed: int, title: str | None = None, options: str = "",
+                   name: str = "Exploration counterexample", about: tuple[str, ...] = COUNTEREXAMPLE_ABOUT,
+                   comments: tuple[str, ...] = ()) -> str:
+    """The counterexample as a feature file; `options` (e.g. --positions FILE) go in its commands,
+    `about` and the message in its description, `comments` above it."""
     people = _mentioned(example.lines)
     if "Dana" not in people:
         people.insert(0, "Dana")
@@ -118,9 +127,9 @@ def render_feature(example: Counterexample, *, sut: str, seed: int, title: str |
     out = [
         f"# Found by: mfa-conformance explore --sut {sut} --seed {seed}{options}",
         f"# Replay:   mfa-conformance run --features <this file> --sut {sut}{options}",
-        "Feature: Exploration counterexample",
-        "  A sequence of documented actions, found at random and shrunk, after which the",
-        "  system under test did not do what the model of the how-to predicted:",
+        *(f"# {comment}" for comment in comments),
+        f"Feature: {name}",
+        *(f"  {line}" for line in about),
         f"  {message}",
         "",
         "  Background:",

@@ -42,7 +42,7 @@ from .rules_enrollment import EnrollmentRules
 from .rules_security_settings import SecuritySettingsRules
 from .rules_signing_in import SigningInRules
 from .rules_user_settings import UserSettingsRules
-from .trace import Step, Trace
+from .trace import Call, Step, Trace
 
 __all__ = ["Exploration", "machine_for", "START_OF_DAY"]
 
@@ -62,7 +62,8 @@ class Exploration(SigningInRules, EnrollmentRules, SecuritySettingsRules, UserSe
         self.trace = Trace()
         self.actors: dict[str, Actor] = {}
         self.step: Step | None = None
-        self._pending_call: tuple[str, dict[str, object]] = ("", {})
+        self._pending_call = Call("")
+        self.scheduled: float | None = None
         self.failed = False
         self._keys = itertools.count(1)
         self._phones = itertools.count(1)
@@ -89,6 +90,7 @@ class Exploration(SigningInRules, EnrollmentRules, SecuritySettingsRules, UserSe
         for name, account in accounts.items():
             self.model.add_user(name, account.username, account.practice, holder=account.account_holder)
             self.actors[name] = Actor(name=name, account=account, system=self.sut, phone=self._new_phone(name))
+        self.trace.started = self.sut.now()
 
     def teardown(self) -> None:
         self.sut.finish_scenario(self.failed)

@@ -2,8 +2,11 @@
 
 Each rule call (so `explore.shrinking` can replay a sequence), each step and act
 in the suite's own words (`explore.trace`), each driver call's outcome (a value
-or the named refusal it met), and across examples the counts and the first
-failure (`Observer`). A check that fails ends here too, as a `Discrepancy`.
+or the named refusal it met), each rule call's and act's time since the
+sequence began, and across examples the counts and the first failure
+(`Observer`). A check that fails ends here too, as a `Discrepancy`: while
+exploring, the first one is handed to the observer's witness as it happens
+(before anything replays it) and ends the exploration (`Disagreed`).
 """
 
 from __future__ import annotations
@@ -11,36 +14,43 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from typing import ClassVar, NoReturn, TypeVar
 
 from mfa_conformance.driver import Capability, Stage, SystemUnderTest, UserStatus
 from mfa_conformance.driver.errors import CapabilityMissing, Refused, SystemUnreachable
 
 from .actors import Actor
 from .model import HowTo
-from .trace import Act, Discrepancy, Line, Step, Trace
+from .trace import Act, Call, Disagreed, Discrepancy, Line, Step, Trace
 
-__all__ = ["Observer", "Recording", "recorded"]
+__all__ = ["Observer", "OnFirstFailure", "Recording", "recorded"]
 
 T = TypeVar("T")
 
 
 def recorded(rule_function: Callable[..., T]) -> Callable[..., T]:
-    """Remember which rule ran with which arguments, so `explore.shrinking` can replay a sequence."""
+    """Remember which rule ran with which arguments, and when, so `explore.shrinking` can replay a sequence."""
 
     @functools.wraps(rule_function)
     def run(self: Recording, **arguments: object) -> T:
-        self._pending_call = (rule_function.__name__, arguments)
+        at = self._elapsed() if self.scheduled is None else self.scheduled
+        self._pending_call = Call(rule_function.__name__, arguments, at)
         return rule_function(self, **arguments)
 
     return run
 
 
+OnFirstFailure = Callable[["Recording", Discrepancy, tuple[int, float]], None]
+"""Told of the exploration's first discrepancy as it happens, while the system still shows it
+(with the sequences explored and seconds spent until then)."""
+
+
 class Observer:
     """What the explorer learns across examples: the latest machine, counts, the first failure."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], witness: OnFirstFailure | None = None) -> None:
         self._clock = clock
+        self._witness = witness
         self.started = clock()
         self.latest: Recording | None = None
         self.examples = 0
@@ -49,19 +59,25 @@ class Observer:
         self.first_failure: tuple[int, float] | None = None
         """(examples run, seconds) when a discrepancy was first seen."""
         self.replays = 0
-        """Sequences replayed while shrinking a counterexample."""
-        self.shrinking = False
+        """Sequences replayed to reproduce or shrink the first failure."""
+        self.replaying = False
 
     def begin(self, machine: Recording) -> None:
         self.latest = machine
-        if self.shrinking:
+        if self.replaying:
             self.replays += 1
         else:
             self.examples += 1
 
-    def failed(self) -> None:
-        if self.first_failure is None and not self.shrinking:
-            self.first_failure = (self.examples, self._clock() - self.started)
+    def failed(self, machine: Recording, discrepancy: Discrepancy) -> bool:
+        """True when this is the exploration's first discrepancy, now recorded: the exploration stops there.
+        A replay's discrepancy is for the replay to judge."""
+        if self.replaying or self.first_failure is not None:
+            return False
+        self.first_failure = (self.examples, self._clock() - self.started)
+        if self._witness is not None:
+            self._witness(machine, discrepancy, self.first_failure)
+        return True
 
 
 class Recording:
@@ -82,16 +98,23 @@ class Recording:
     actors: dict[str, Actor]
     step: Step | None
     failed: bool
-    _pending_call: tuple[str, dict[str, object]]
+    _pending_call: Call
+    scheduled: float | None
+    """While a replay runs a call: its time in the sequence first explored, which the replay keeps."""
     _keys: itertools.count[int]
     _phones: itertools.count[int]
 
-    def _fail(self, message: str, failing: list[Line], rests_on: frozenset[str], *, in_step: bool = True) -> None:
+    def _fail(self, message: str, failing: list[Line], rests_on: frozenset[str], *, in_step: bool = True) -> NoReturn:
         self.failed = True
-        type(self).observer.failed()
-        error = Discrepancy(message, failing=failing, rests_on=rests_on)
-        error.during = self.step if in_step else None  # type: ignore[attr-defined]
+        error = Discrepancy(message, failing=failing, rests_on=rests_on, during=self.step if in_step else None,
+                            at=self._elapsed())
+        if type(self).observer.failed(self, error):
+            raise Disagreed(error)
         raise error
+
+    def _elapsed(self) -> float:
+        """Seconds since the sequence began, on the system's clock."""
+        return self.sut.now() - self.trace.started
 
     def _begin_step(self, rule_name: str) -> Step:
         self.step = Step(rule=rule_name, call=self._pending_call)
@@ -101,7 +124,7 @@ class Recording:
 
     def _act(self, when: str | Line) -> Act:
         assert self.step is not None
-        act = Act(when=[when if isinstance(when, Line) else Line("When", when)])
+        act = Act(when=[when if isinstance(when, Line) else Line("When", when)], at=self._elapsed())
         self.step.acts.append(act)
         type(self).observer.actions += 1
         return act

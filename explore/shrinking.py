@@ -7,20 +7,21 @@ deleting gets no further, a step is swapped for a plainer variant of itself
 (which may let others go) and deleting starts again. Replaying is cheap and exact because every rule is a deterministic function of
 its arguments and the state before it, and a rule that no longer applies after
 a deletion does nothing. That keeps what a counterexample says readable: every
-step left is one the failure needs.
+step left is one the failure needs. On a system without clock control each
+replay waits for the time steps the original sequence had (`explore.pacing`),
+and every call keeps the time it had there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .machine import Exploration
-from .trace import Discrepancy
+from .pacing import RealClockPacing
+from .trace import Call, Discrepancy
 
 __all__ = ["Shrunk", "shrink", "replay"]
-
-Call = tuple[str, dict[str, object]]
 
 
 @dataclass
@@ -30,13 +31,20 @@ class Shrunk:
     replays: int
 
 
-def replay(machine_class: type[Exploration], calls: list[Call]) -> tuple[Exploration, Discrepancy | None]:
-    """Run `calls` on a fresh machine, checking the invariants after each as Hypothesis does."""
+def replay(machine_class: type[Exploration], calls: list[Call],
+           pacing: RealClockPacing | None = None) -> tuple[Exploration, Discrepancy | None]:
+    """Run `calls` on a fresh machine, checking the invariants after each as Hypothesis does
+    (with `pacing`, each call in the time step it had when first explored)."""
     machine = machine_class()
     try:
+        if pacing is not None:
+            pacing.start()
         machine.check_every_invariant()
-        for name, arguments in calls:
-            getattr(machine, name)(**arguments)
+        for call in calls:
+            if pacing is not None:
+                pacing.before(call)
+            machine.scheduled = call.at
+            getattr(machine, call.rule)(**call.arguments)
             machine.check_every_invariant()
     except Discrepancy as failure:
         return machine, failure
@@ -69,25 +77,26 @@ def _delete(calls_now: Callable[[], list[Call]], attempt: Callable[[list[Call]],
 def _simpler(call: Call) -> list[Call]:
     """Plainer variants of one step, tried once deleting alone gets no further: a wrong code for a
     code from the old phone, the right code and the same phone for a setup, as many wrong codes as lock."""
-    name, arguments = call
+    name, arguments = call.rule, call.arguments
     if name == "code_from_phone" and arguments.get("role") == "old phone":
-        return [("enter_code", {"who": arguments["owner"], "kind": "wrong"})]
+        return [Call("enter_code", {"who": arguments["owner"], "kind": "wrong"}, call.at)]
     if name == "self_enroll":
         plainer = []
         if arguments.get("new_phone"):
-            plainer.append((name, {**arguments, "new_phone": False}))
+            plainer.append(replace(call, arguments={**arguments, "new_phone": False}))
         if arguments.get("variant") != "right":
-            plainer.append((name, {**arguments, "variant": "right"}))
+            plainer.append(replace(call, arguments={**arguments, "variant": "right"}))
         return plainer
     if name == "sign_in_with_wrong_codes" and arguments.get("count") != "as many":
-        return [(name, {**arguments, "count": "as many"})]  # the declared limit: the plainest count
+        return [replace(call, arguments={**arguments, "count": "as many"})]  # the declared limit: the plainest
     if name == "sign_in" and arguments.get("elsewhere"):
-        return [(name, {**arguments, "elsewhere": False})]
+        return [replace(call, arguments={**arguments, "elsewhere": False})]
     return []
 
 
 def shrink(machine_class: type[Exploration], found: Exploration, failure: Discrepancy, *,
-           max_replays: int = 400, out_of_time: Callable[[], bool] = lambda: False) -> Shrunk:
+           max_replays: int = 400, out_of_time: Callable[[], bool] = lambda: False,
+           pacing: RealClockPacing | None = None) -> Shrunk:
     """The shortest sequence this search reaches that still fails a check.
 
     Any failing check will do, not only the first one found: every discrepancy
@@ -100,7 +109,7 @@ def shrink(machine_class: type[Exploration], found: Exploration, failure: Discre
         nonlocal best, calls
         if best.replays >= max_replays or out_of_time():
             return False
-        machine, again = replay(machine_class, candidate)
+        machine, again = replay(machine_class, candidate, pacing)
         best.replays += 1
         if again is None:
             return False
