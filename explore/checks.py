@@ -29,7 +29,7 @@ STAGE_OF = {Standing.CODE_REQUIRED: Stage.CODE_REQUIRED, Standing.SETUP_REQUIRED
 def matches(predicted: Prediction, error: Refused | None) -> bool:
     if predicted.refusal is None:
         return error is None
-    return isinstance(error, predicted.refusal)
+    return predicted.refuses_as(error)
 
 
 class Checks(Recording):

@@ -38,12 +38,19 @@ class Prediction:
     refusal: type[Refused] | None = None
     value: object = None
     rests_on: frozenset[str] = frozenset()
+    or_instead: type[Refused] | None = None
+    """Another refusal that says the same where the how-to does not say which answer announces it."""
 
     @property
     def allowed(self) -> bool:
         return self.refusal is None
 
+    def refuses_as(self, error: Refused | None) -> bool:
+        return error is not None and any(isinstance(error, r) for r in (self.refusal, self.or_instead) if r)
+
     def describe(self) -> str:
+        if self.refusal is not None and self.or_instead is not None:
+            return f"refused ({self.refusal.__name__} or {self.or_instead.__name__})"
         if self.refusal is not None:
             return f"refused ({self.refusal.__name__})"
         return "allowed" if self.value is None else f"allowed ({_shown(self.value)})"
@@ -184,7 +191,8 @@ class HowTo:
         if self._locked(user, now):
             user.locked_at = now
             session.standing = Standing.LOCKED_OUT
-            return Prediction(refused.MfaLocked, rests_on=why | {"SGN-06"})
+            # The how-to does not say which answer announces the lock: this one, or the next attempt's.
+            return Prediction(refused.MfaLocked, rests_on=why | {"SGN-06"}, or_instead=refused.CodeRejected)
         return Prediction(refused.CodeRejected, rests_on=why)
 
     def _code_verdict(self, device: Device, retired: set[int], code: Code, now: float) -> frozenset[str] | None:

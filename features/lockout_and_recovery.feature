@@ -13,7 +13,9 @@ Feature: Lockout and recovery
   Rule: Wrong codes are limited
     How many wrong codes in a row lock code entry is the system's declared
     position (lockout_after; the reference: 5), and so is whether waiting
-    unlocks it (lockout_wait_minutes; the reference: never).
+    unlocks it (lockout_wait_minutes; the reference: never). Which answer
+    announces the lock the how-to does not say: the wrong code that locks, or
+    the next attempt; either passes, but then even the right code is refused.
 
     @SGN-06 @inferred @position:lockout_after
     Example: As many wrong codes in a row as lock code entry lock Erin's code entry

@@ -30,7 +30,7 @@ Feature: Security against the attacks MFA exists to stop
       Given Erin has set up MFA with her phone
       And Erin has entered her password in twice as many sessions as the lockout limit
       When a different wrong code is sent from each of them at once
-      Then fewer of them are refused as wrong codes than the lockout limit
+      Then no more of them are refused as wrong codes than the lockout limit
       And the others are refused because code entry is locked or the session ended
       And Erin cannot sign in even with the code her phone shows
 

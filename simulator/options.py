@@ -21,6 +21,9 @@ WRONG_CODE_LIMIT = 5
 class Options:
     wrong_code_limit: int = WRONG_CODE_LIMIT
     """Code entry locks at this many wrong codes in a row."""
+    lock_shown_next: bool = False
+    """The wrong code that locks code entry is answered as wrong; the lock shows from the next attempt.
+    The how-to does not say which answer announces the lock: not a position, both readings pass."""
     lockout_wait: float = 0.0
     """Seconds after which locked code entry unlocks by itself; 0: only a reset unlocks it."""
     drift_steps: int = 1

@@ -76,8 +76,9 @@ class SigningIn(PasswordGuessing):
             user.wrong_codes += 1
             if self._locked(user):
                 user.locked_at = now if self.options.lockout_wait else None
-                self._end_sessions(user)
-                raise MfaLocked()
+                if not self.options.lock_shown_next:
+                    self._end_sessions(user)
+                    raise MfaLocked()
             raise CodeRejected()
         device, step = matches[0]
         device.last_step = step

@@ -106,7 +106,6 @@ _REFUSALS = {
     "there is no such user in her practice": refused.UnknownUser,
     "she already has an MFA device": refused.AlreadyEnrolled,
     "the device needs a name": refused.DeviceNameRequired,
-    "her code entry is locked": refused.MfaLocked,
 }
 
 

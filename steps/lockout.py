@@ -9,14 +9,15 @@ system, so a product is checked against what it declared.
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers, when
+from pytest_bdd import given, parsers, then, when
 
 from mfa_conformance.driver import Capability, SystemUnderTest
 from mfa_conformance.driver import errors as refused
+from mfa_conformance.driver.errors import Refused
 from mfa_conformance.positions import Declaration
 
 from .cast import Cast, require
-from .outcome import Outcome, attempt
+from .outcome import Outcome, attempt, expect_refusal
 
 AS_MANY = "as many wrong codes in a row as lock code entry"
 ONE_FEWER = "one wrong code fewer in a row than lock code entry"
@@ -56,6 +57,25 @@ def _(cast: Cast, positions: Declaration, name: str) -> Outcome:
     if result.error is not None:
         result.refused_as(refused.CodeRejected)  # one fewer must not lock
     return result
+
+
+@then(parsers.re(r"(?P<name>\w+) is told that (?:her|his|their) code entry is locked"))
+def _(cast: Cast, outcome: Outcome, name: str) -> None:
+    """The how-to does not say which answer announces the lock: the wrong code that locks, or the next
+    attempt. So the last wrong code may be answered as wrong, and then her phone's own code must be
+    answered as locked."""
+    if isinstance(outcome.error, refused.MfaLocked):
+        return
+    outcome.refused_as(refused.CodeRejected)
+    persona = cast[name]
+    try:
+        persona.sign_in()
+        persona.enter_code()
+    except Refused as other:
+        expect_refusal(f"{name}'s next sign-in, with the code her phone shows", other, refused.MfaLocked)
+        return
+    raise AssertionError(f"{name} was not told that her code entry is locked: the last wrong code was answered as "
+                         f"wrong, and then the code her phone shows signed her in")
 
 
 @when(parsers.re(r"the lockout's waiting time (?P<but>but one minute )?passes"))

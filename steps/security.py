@@ -146,12 +146,13 @@ def _(system: SystemUnderTest, attacker: Attacker) -> None:
     attacker.answers = system.submit_codes_at_once(list(zip(attacker.sessions, codes)))
 
 
-@then("fewer of them are refused as wrong codes than the lockout limit")
+@then("no more of them are refused as wrong codes than the lockout limit")
 def _(attacker: Attacker) -> None:
+    """The wrong code that locks may itself be answered as wrong (the lock shown from the next attempt)."""
     answers = attacker.answers
     assert Stage.SIGNED_IN not in answers, f"a wrong code signed in ({_tally(answers)})"
     weighed = sum(isinstance(a, refused.CodeRejected) for a in answers)
-    assert weighed < LOCKOUT_LIMIT, (
+    assert weighed <= LOCKOUT_LIMIT, (
         f"{weighed} of the {len(answers)} wrong codes sent at once were each answered as a wrong code, where the "
         f"lockout limit is {LOCKOUT_LIMIT} ({_tally(answers)}): a burst of guesses gets more tries than the limit")
 

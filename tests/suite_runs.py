@@ -48,6 +48,8 @@ class Plan:
     record: bool = True
     positions: Mapping[str, object] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
+    surveyed: bool = False
+    """Declare what `mfa-conformance survey` finds on the same --sut first, as a vendor would."""
 
 
 def acceptance_run(sut: str, *extra: str) -> list[str]:
@@ -72,6 +74,15 @@ def _run(plan: Plan, folder: Path, key: str) -> SuiteRun:
         declared = folder / f"{name}.positions.toml"
         declared.write_text(declaration_toml(plan.positions), encoding="utf-8")
         argv += ["--positions", str(declared)]
+    if plan.surveyed:
+        found = folder / f"{name}.surveyed.toml"
+        sut = argv[argv.index("--sut") + 1]
+        survey = subprocess.run([str(Path(sys.executable).with_name("mfa-conformance")), "survey", "--sut", sut,
+                                 "--output", str(found)], cwd=REPO, env=_environment(plan.env), capture_output=True,
+                                text=True, encoding="utf-8", timeout=RUN_TIMEOUT)
+        if survey.returncode != 0:
+            return SuiteRun(f"mfa-conformance survey --sut {sut}", survey.returncode, [], survey.stdout + survey.stderr)
+        argv += ["--positions", str(found)]
     outcomes = folder / f"{name}.json" if plan.record else None
     if outcomes is not None:
         argv += ["-p", "tests.scenario_outcomes", "--scenario-outcomes", str(outcomes)]

@@ -16,10 +16,23 @@ from .world import PASSWORD, build_world
 
 
 def test_the_default_options_are_the_catalogues_readings() -> None:
-    assert Options() == Options(wrong_code_limit=5, lockout_wait=0.0, drift_steps=1, search_ignores_case=False,
+    assert Options() == Options(wrong_code_limit=5, lock_shown_next=False, lockout_wait=0.0, drift_steps=1, search_ignores_case=False,
                                 self_reset=False, reset_ends_sessions=True, enforcement_ends_sessions=False,
                                 safelist_normalises=False, safelist_spares_code=False,
                                 safelist_exempts_holders=False, several_devices=False)
+
+
+def test_a_lock_shown_at_the_next_attempt_answers_the_locking_code_as_wrong() -> None:
+    world = build_world(options=Options(wrong_code_limit=3, lock_shown_next=True))
+    phone = world.enrolled("erin")
+    token, _ = world.sign_in("erin")
+    for _ in range(3):
+        with pytest.raises(errors.CodeRejected):
+            world.sim.submit_code(token, world.wrong_code(phone))
+    with pytest.raises(errors.MfaLocked):
+        world.sim.submit_code(token, phone.code())
+    with pytest.raises(errors.MfaLocked):
+        world.sign_in("erin")
 
 
 @pytest.mark.parametrize("limit", [1, 3, 10])

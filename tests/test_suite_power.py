@@ -54,6 +54,10 @@ ALTERNATIVES = [*((n, v) for n, p in POSITIONS.items() for v in p.alternatives i
 NO_LOCKOUT_LIMITS = (1, 100)
 """With 5 (the default) and 7 (OTHER), the range's ends: no declared limit excuses a build with no lockout."""
 CLI_VARIANT = "search_ignores_case"
+SURVEYED = {**{f"{p}={v}": {p: v} for p, v in ALTERNATIVES}, "reference": {},
+            **{f"lockout_after={n},shown-next": {"lockout_after": n, "readings": {"lock_shown_next": True}}
+               for n in (1, 5, 10)}}
+"""Systems surveyed before the run: each alternative, and a lock shown at the attempt after the locking one."""
 
 
 def other_than(variant: Variant) -> dict[str, object]:
@@ -85,6 +89,9 @@ def planned_runs() -> dict[str, Plan]:
         plan[f"declared:{key}"] = Plan(acceptance_run("simulator"), positions={position: value})
         plan[f"undeclared:{key}"] = Plan(acceptance_run("tests.positioned:configured", "-m", _requirement_marks(position)),
                                          env={CONFIGURED: json.dumps({position: value})})
+    for key, configured in SURVEYED.items():
+        plan[f"surveyed:{key}"] = Plan(acceptance_run("tests.positioned:configured"), surveyed=True,
+                                       env={CONFIGURED: json.dumps(configured)})
     plan["misdeclared:lockout_after=10"] = Plan(
         acceptance_run("tests.positioned:configured", "-m", "SGN-06"), positions={"lockout_after": 7},
         env={CONFIGURED: json.dumps({"lockout_after": 10})})
@@ -208,6 +215,12 @@ def test_the_simulator_taking_an_alternative_fails_when_another_is_declared(runs
     assert_fails_on(runs[f"undeclared:{position}={value}"], set(POSITIONS[position].requirements))
 
 
+@pytest.mark.parametrize("key", list(SURVEYED))
+def test_the_positions_survey_finds_pass_the_run(runs: SuiteRuns, key: str) -> None:
+    """`survey` and `run` agree: what the survey writes for a system that takes an allowed reading passes."""
+    assert_passes_completely(runs[f"surveyed:{key}"])
+
+
 def test_a_lockout_after_ten_declared_as_seven_fails(runs: SuiteRuns) -> None:
     assert_fails_on(runs["misdeclared:lockout_after=10"], "SGN-06")
 
@@ -254,5 +267,6 @@ RUNS_OF_TEST = {
     test_the_simulator_taking_an_alternative_fails_when_another_is_declared.__name__:
         lambda p: [f"undeclared:{p['position']}={p['value']}"],
     test_a_lockout_after_ten_declared_as_seven_fails.__name__: lambda p: ["misdeclared:lockout_after=10"],
+    test_the_positions_survey_finds_pass_the_run.__name__: lambda p: [f"surveyed:{p['key']}"],
     test_a_vendor_running_the_cli_sees_the_broken_system_fail.__name__: lambda p: ["cli"],
 }

@@ -58,6 +58,14 @@ def test_the_survey_finds_each_configured_alternative_exactly(name: str, value: 
     assert not any(f.failed for f in findings), [f.evidence for f in findings if f.failed]
 
 
+@pytest.mark.parametrize("limit", [1, 5, 10])
+def test_a_lock_shown_at_the_next_attempt_is_found_where_it_locked(limit: int) -> None:
+    """The how-to does not say which answer announces the lock: the limit is where the right code stops working."""
+    findings = survey(ConfiguredSimulator({"lockout_after": limit}, {"lock_shown_next": True}))
+    assert found(findings)["lockout_after"] == limit
+    assert not any(f.failed for f in findings), [f.evidence for f in findings if f.failed]
+
+
 def test_the_survey_finds_every_other_position_at_once() -> None:
     assert found(survey(ConfiguredSimulator(ALL_OTHERS))) == ALL_OTHERS
 

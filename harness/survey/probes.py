@@ -64,12 +64,33 @@ def _right_code_signs_in(erin: Person) -> bool:
     return session.stage is Stage.SIGNED_IN
 
 
+def _wrong_codes(erin: Person, count: int) -> None:
+    session = erin.sign_in()
+    for n in range(1, count + 1):
+        try:
+            session.submit_code(wrong_code(erin.phone))
+        except refused.CodeRejected:
+            continue
+        except refused.MfaLocked:
+            raise ProbeFailed(f"code entry said locked at the {_ordinal(n)} wrong code, where before it said so "
+                              f"only at the {_ordinal(count + 1)}") from None
+
+
 def lockout_after(system: SystemUnderTest) -> tuple[int, str]:
+    """The lock is where even the right code is refused: the first answer that says locked may be the
+    wrong code that locked it, or the attempt after it (the how-to does not say which announces it)."""
     world = World(system, "lockout")
     world.erin.enroll()
     n = _lock(world.erin)
     if _right_code_signs_in(world.erin):
         raise ProbeFailed(f"code entry locked at the {_ordinal(n)} wrong code, but then the right code signed in")
+    if n > 1:
+        earlier = World(system, "lockout-shown-next")
+        earlier.erin.enroll()
+        _wrong_codes(earlier.erin, n - 1)
+        if not _right_code_signs_in(earlier.erin):
+            return n - 1, (f"code entry locked at the {_ordinal(n - 1)} wrong code in a row (answered as wrong; "
+                           f"the lock was shown from the next attempt), and then even the right code was refused")
     return n, f"code entry locked at the {_ordinal(n)} wrong code in a row, and then even the right code was refused"
 
 

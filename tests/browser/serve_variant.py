@@ -7,12 +7,15 @@ this swaps in the named variant of tests/mutants.py before serving. A name of
 WRAPPERS instead puts the app behind something a deployment adds in front of it:
 `rate_limited`, a limit on sign-ins (tests/browser/rate_limited_app.py);
 `post_log`, one line on stderr per form posted (`serve_variant: POST /path`), so a
-test reads from the server's log what the harness changed. Names join with `+`
+test reads from the server's log what the harness changed; `lock_shown_next`, the
+reference's other allowed wording of the lockout (the wrong code that locks is
+answered as wrong, the lock shown from the next attempt). Names join with `+`
 (`device_name_optional+post_log`): at most one simulator variant, any wrappers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterable
 
@@ -45,7 +48,19 @@ def _log_posts() -> None:
     webapp_app.create_app = create_app  # type: ignore[assignment]
 
 
-WRAPPERS: dict[str, Callable[[], None]] = {"rate_limited": rate_limited_app.install, "post_log": _log_posts}
+def _lock_shown_next() -> None:
+    base = store.Simulator
+
+    class LockShownNext(base):  # type: ignore[valid-type, misc]
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.options = dataclasses.replace(self.options, lock_shown_next=True)
+
+    store.Simulator = LockShownNext  # type: ignore[misc]
+
+
+WRAPPERS: dict[str, Callable[[], None]] = {"rate_limited": rate_limited_app.install, "post_log": _log_posts,
+                                           "lock_shown_next": _lock_shown_next}
 
 
 def main(argv: list[str]) -> int:

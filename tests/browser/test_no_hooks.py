@@ -56,3 +56,15 @@ def test_the_reference_app_served_without_hooks_passes_the_same_scenarios(tmp_pa
             assert "1 passed" in done.stdout
     finally:
         app.stop()
+
+
+def test_a_lock_shown_at_the_next_attempt_passes_through_the_browser(tmp_path: Path) -> None:
+    """The how-to does not say which answer announces the lock: the wrong code that locks may say "wrong"."""
+    app, env = _staging(tmp_path, "lock_shown_next")
+    try:
+        done = run_cli("run", "--sut", "browser", "--base-url", app.url, "--profile", str(PROFILE), "-m", "SGN-06",
+                       "--report-dir", str(tmp_path / "reports"), env=env, timeout=600)
+    finally:
+        app.stop()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " 0 failed" in done.stdout and "As many wrong codes in a row as lock code entry" in done.stdout
