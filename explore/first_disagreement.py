@@ -138,8 +138,10 @@ def recorded_as_seen(trace: Trace, failure: Discrepancy, seen_after: tuple[int, 
             groups += [(act.at, act.lines) for act in step.acts]
         else:
             groups.append((step.acts[0].at if step.acts else step.call.at, step.lines))
-    if failure.failing:
-        groups.append((failure.at, list(failure.failing)))
+    if groups:  # the failing check, with the act it checks
+        groups[-1] = (groups[-1][0], [*groups[-1][1], *failure.failing])
+    elif failure.failing:
+        groups.append((0.0, list(failure.failing)))
     timeline = tuple((Moment.of(trace.started, at), tuple(lines)) for at, lines in groups if lines)
     noted: list[Line] = []
     said = None

@@ -106,8 +106,7 @@ class Recording:
 
     def _fail(self, message: str, failing: list[Line], rests_on: frozenset[str], *, in_step: bool = True) -> NoReturn:
         self.failed = True
-        error = Discrepancy(message, failing=failing, rests_on=rests_on, during=self.step if in_step else None,
-                            at=self._elapsed())
+        error = Discrepancy(message, failing=failing, rests_on=rests_on, during=self.step if in_step else None)
         if type(self).observer.failed(self, error):
             raise Disagreed(error)
         raise error

@@ -98,15 +98,13 @@ class Discrepancy(AssertionError):
     step before it) and the requirement IDs the prediction rests on."""
 
     def __init__(self, message: str, *, failing: list[Line], rests_on: frozenset[str],
-                 during: Step | None = None, at: float = 0.0) -> None:
+                 during: Step | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.failing = failing
         self.rests_on = rests_on
         self.during = during
         """The step whose own check failed (None for an invariant after a step)."""
-        self.at = at
-        """Seconds since the sequence began when the check failed."""
 
 
 class Disagreed(BaseException):
