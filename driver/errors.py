@@ -5,7 +5,7 @@ code) into one of these, so steps can say which refusal they expect. `str()` of
 each is the one line the system showed, or a default. A refusal the driver
 cannot name is a plain `Refused` with the system's words; its `unrecognisable`
 says which named refusals the driver had no means to recognise, so a step that
-expects one of those is skipped with that reason rather than failed.
+expects one of those is "cannot tell" with that reason rather than failed.
 """
 
 from collections.abc import Mapping
@@ -30,6 +30,7 @@ __all__ = [
     "DuplicateName",
     "CapabilityMissing",
     "FeatureAbsent",
+    "CannotTell",
     "RateLimited",
     "SystemUnreachable",
 ]
@@ -124,6 +125,12 @@ class FeatureAbsent(AssertionError):
     def __init__(self, feature: object, message: str) -> None:
         self.feature = feature
         super().__init__(message)
+
+
+class CannotTell(Exception):
+    """The screen shows neither that an action took effect nor that it was refused: where the
+    driver looks (a profile's keys) does not fit the product. No verdict, never a product failure.
+    `str()` says what could not be told, the page, and the keys that would say where to look."""
 
 
 class RateLimited(Exception):

@@ -1,5 +1,5 @@
 """The harness's pytest plugin for the browser driver: its options, the checks before any
-scenario runs, and the evidence of a failing scenario.
+scenario runs, and the evidence of a failing scenario (or one whose outcome could not be told).
 
 Options: `--base-url`, `--profile`, `--browser-ws-endpoint`, `--browser-executable`,
 `--browser-trace` (each also from an MFA_* environment variable). With `--sut browser` the
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .driver.loading import resolve_sut_spec
-from .plugin import SYSTEM_KEY, declare_positions
+from .plugin import CANNOT_TELL, SYSTEM_KEY, declare_positions
 from .catalogue import FEATURES_DIR
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
@@ -166,10 +166,19 @@ def evidence_folder(config: pytest.Config, nodeid: str) -> tuple[Path, Path]:
     return root, root / "evidence" / name
 
 
+def _wants_evidence(report: pytest.TestReport) -> bool:
+    """A failure, and an outcome the screen did not show or a start not reached: the vendor needs
+    to see the screen to fix the profile or the product."""
+    if report.failed:
+        return True
+    said = report.longrepr[2] if report.skipped and isinstance(report.longrepr, tuple) else ""
+    return said.startswith((CANNOT_TELL, "could not start"))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
-    if report.when == "call" and report.failed and is_browser_run(item.config):
+    if report.when == "call" and _wants_evidence(report) and is_browser_run(item.config):
         from .driver.browser.system import BrowserSystem
 
         system = item.config.stash.get(SYSTEM_KEY, None)

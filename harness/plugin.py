@@ -27,6 +27,7 @@ from pytest_bdd.utils import registry_get_safe
 
 from mfa_conformance import steps as steps_package
 from mfa_conformance.driver import Capability, SystemUnderTest
+from mfa_conformance.driver.errors import CannotTell
 from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory, load_system, resolve_sut_spec
 
 from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
@@ -38,6 +39,8 @@ __all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", 
            "POSITIONS_KEY", "SCENARIO_PROPERTY"]
 
 SCENARIO_PROPERTY = "mfa_scenario"
+CANNOT_TELL = "cannot tell"
+"""How the reason of a scenario whose outcome the screen did not show begins (a skip, no verdict)."""
 
 SYSTEM_KEY = pytest.StashKey[SystemUnderTest]()
 POSITIONS_KEY = pytest.StashKey[Declaration]()
@@ -320,6 +323,10 @@ def system(request: pytest.FixtureRequest) -> SystemUnderTest:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
+    if report.when == "call" and report.failed and call.excinfo is not None \
+            and call.excinfo.errisinstance(CannotTell):  # a profile that does not say where to look: no verdict
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), (item.location[1] or 0) + 1, f"{CANNOT_TELL}: {call.excinfo.value}")
     if report.when == "call" and report.failed:
         item._mfa_failed = True  # type: ignore[attr-defined]
         from mfa_conformance.steps.starting_state import COULD_NOT_START  # registered as a plugin by then
@@ -329,6 +336,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
             report.outcome = "skipped"
             report.longrepr = (str(item.path), (item.location[1] or 0) + 1, f"could not start: {why}")
     if is_scenario(item) and (report.when == "call" or report.outcome != "passed"):
-        # user_properties travel from xdist workers, so every report is built from this record.
-        report.user_properties.append((SCENARIO_PROPERTY, scenario_record(item)))
+        from mfa_conformance.steps.cast import UNCHECKED  # registered as a plugin by then
+
+        # user_properties travel from xdist workers, so every report is built from this record; with
+        # it, the details the scenario left unchecked, as its system's screens do not show them.
+        record = {**scenario_record(item), "unchecked": list(item.stash.get(UNCHECKED, []))}
+        report.user_properties.append((SCENARIO_PROPERTY, record))
     return report

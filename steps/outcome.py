@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pytest
-
-from mfa_conformance.driver.errors import Refused
+from mfa_conformance.driver.errors import CannotTell, Refused
 
 __all__ = ["Outcome", "attempt", "expect_refusal"]
 
@@ -16,15 +14,14 @@ def expect_refusal(action: str, error: Refused, refusal: type[Refused]) -> Refus
     """`error` if it is the `refusal` expected; a failure if it is another named one.
 
     A refusal the driver could not name (a plain `Refused`) where it has no means
-    to recognise the expected one may have been it: the scenario is skipped with
-    the driver's reason (the missing profile key) and the system's words.
+    to recognise the expected one may have been it: the outcome is "cannot tell",
+    with the driver's reason (the missing profile key) and the system's words.
     """
     if isinstance(error, refusal):
         return error
     why = error.unrecognisable.get(refusal.__name__) if type(error) is Refused else None
     if why is not None:
-        pytest.skip(f"{action} was refused ({error}), and the driver cannot tell whether that was "
-                    f"{refusal.__name__}: {why}")
+        raise CannotTell(f"whether {action} was refused as {refusal.__name__}: it was refused ({error}), but {why}")
     raise AssertionError(f"{action} was refused as {type(error).__name__} ({error}), expected {refusal.__name__}")
 
 

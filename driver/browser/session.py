@@ -20,7 +20,7 @@ from .pages import (
 )
 from .pages.base import landed_on, raise_refusal, shows
 from .pages.user_status import UserStatusPage
-from .profile import Profile
+from .profile import REFUSALS, Profile
 
 __all__ = ["BrowserSession", "SessionHost", "STAGES"]
 
@@ -246,6 +246,25 @@ class BrowserSession(Session):
         if ended is None:
             config.save(code, device_name)
         raise_refusal(ended or page, self._profile)
+        if not self._saved(ended or page):
+            raise errors.Refused("the device was not saved: the MFA status reads not enrolled", unrecognisable={
+                name: "no message showed where the profile looks for one (screens.message)" for name in REFUSALS})
+
+    def _saved(self, page: Page) -> bool:
+        """Whether the device was seen saved: the status reads enrolled, the forced setup screen gave
+        way to the application, or (neither showing) the user's own MFA status reads enrolled."""
+        if MfaConfigurationPage(page, self._profile).shows_enrolled():
+            return True
+        if self._enrollment_forced and page is self._main:
+            screen = self._landed(landed_on(page, self._profile))
+            if screen is Screen.APPLICATION:
+                return True
+            if screen is Screen.SETUP_REQUIRED:
+                return False
+        try:
+            return self.own_mfa_status().enrolled
+        except (errors.CodeRequired, errors.SetupRequired):
+            return False
 
     def own_mfa_status(self) -> UserStatus:
         self._enter()

@@ -97,6 +97,10 @@ class ScenarioResult:
     expectation: Expectation | None = None
     positions: dict[str, int | str] = field(default_factory=dict)
     """The alternative of each declared position this scenario checked (or, not applicable, would have)."""
+    unchecked: list[str] = field(default_factory=list)
+    """The details it left unchecked, each with the system's reason: the system's screens do not show
+    them and the how-to never says where they are shown (a device's name). The outcome stands on
+    what it did check (report.unchecked)."""
 
     @property
     def requirements(self) -> list[str]:
@@ -127,8 +131,10 @@ class Repetition:
     @property
     def said(self) -> str:
         """The outcome as a reader tells it: a scenario that could not start was not merely skipped."""
-        return "could not start" if self.outcome == "skipped" and self.message.startswith("could not start") \
-            else self.outcome
+        for said in ("could not start", "cannot tell"):
+            if self.outcome == "skipped" and self.message.startswith(said):
+                return said
+        return self.outcome
 
 
 @dataclass
@@ -223,7 +229,8 @@ class RequirementSummary:
                 {"id": s.id, "feature": s.feature, "name": s.name, "outcome": s.status,
                  **({"failed_step": f"{s.steps[s.failing_step].keyword} {s.steps[s.failing_step].text}",
                      "message": s.message} if s.failing_step is not None and s.status != "passed" else {}),
-                 **({"reason": s.message} if s.status == "skipped" else {})}
+                 **({"reason": s.message} if s.status == "skipped" else {}),
+                 **({"unchecked": s.unchecked} if s.unchecked else {})}
                 for s in self.scenarios
             ],
         }

@@ -116,6 +116,10 @@ class MfaConfigurationPage:
         self.save_button.submit()
 
     # Status
+    def shows_enrolled(self) -> bool:
+        """Whether the page shows the status reading enrolled, now (no waiting)."""
+        return self.status.present() and self.status.text().casefold() == self.config.enrolled_text.casefold()
+
     def own_status(self) -> tuple[bool, str | None]:
         """Enrolled or not, and the device's name where the page shows one."""
         enrolled = self.status.wait().text().casefold() == self.config.enrolled_text.casefold()

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page
 
+from mfa_conformance.driver.errors import CannotTell
+
 from ..profile import ConsoleField, Profile
 from .base import Element, column, locate, page_path, read_table, refusal_on
 
@@ -38,10 +40,20 @@ class SupportConsolePage:
     def _asks(self) -> list[str]:
         return [entry.locator.key for entry, element in self.fields if element.present()]
 
+    def _opened(self) -> bool | None:
+        """Whether the console's own page shows: its search with its button, or its list of users.
+        None where the profile names neither (then only its sign-in fields can tell)."""
+        own = [e for e in (self.search_field, self.search_button) if e is not None] or \
+              [e for e in (self.users,) if e is not None]
+        return all(e.present() for e in own) if own else None
+
     def open(self, url: str, value_of: Callable[[ConsoleField], str | None]) -> None:
-        """Go to the console and, if it asks, sign in with each field's value (`value_of`)."""
+        """Go to the console and, if it asks, sign in with each field's value (`value_of`).
+
+        That it opened is read from its own page (its search, its users), not from its
+        sign-in fields being gone: a search box may carry the same label as a sign-in field."""
         self.page.goto(url, wait_until="domcontentloaded")
-        if not self._asks():
+        if self._opened() or not self._asks():
             return
         for entry, element in self.fields:
             value = value_of(entry)
@@ -51,12 +63,20 @@ class SupportConsolePage:
             element.fill(value)
         assert self.open_button is not None  # the profile requires it beside fields
         self.open_button.submit()
+        opened = self._opened()
+        if opened:
+            return
         refusal = refusal_on(self.page, self.profile)
         if refusal is not None:
             raise ConsoleSignInFailed(f"the support console refused its sign-in on {page_path(self.page)}: {refusal}")
         if still := self._asks():
             raise ConsoleSignInFailed(f"the support console still asks for {', '.join(still)} on "
                                       f"{page_path(self.page)} after they were filled in")
+        if opened is False:
+            keys = " or ".join(f"support_console.{k}" for k in ("search", "search_submit", "users")
+                               if k in self.config)
+            raise CannotTell(f"whether the support console opened: after its sign-in {page_path(self.page)} shows "
+                             f"neither its sign-in fields, a refusal (screens.message), nor its own page ({keys})")
 
     def search(self, username: str) -> list[str]:
         assert self.search_field is not None and self.search_button is not None and self.users is not None
