@@ -24,7 +24,7 @@ from PIL import Image
 
 from mfa_conformance.driver import Capability, SystemUnderTest
 
-__all__ = ["AuthenticatorApp", "KeyUri", "UnreadableQrCode", "QrCodeReader", "phone_for", "real_sleep_until"]
+__all__ = ["AuthenticatorApp", "KeyUri", "NoKeyOnPhone", "UnreadableQrCode", "QrCodeReader", "phone_for", "real_sleep_until"]
 
 
 class UnreadableQrCode(Exception):
@@ -250,9 +250,17 @@ class AuthenticatorApp:
             if account not in self._keys:
                 raise LookupError(f"the authenticator app holds no entry for {account!r}")
             return account
+        if not self._keys:
+            raise NoKeyOnPhone("a code was asked for, but the phone holds no key of this product (no device was set "
+                               "up with it, or the product was told to reset it since)")
         if len(self._keys) != 1:
-            raise LookupError(f"the authenticator app holds {len(self._keys)} entries; say which")
+            raise LookupError(f"the authenticator app holds {len(self._keys)} entries; a step must say which")
         return next(iter(self._keys))
+
+
+class NoKeyOnPhone(AssertionError):
+    """The product wants a code from a phone that holds none of its keys: it treats the person as
+    enrolled where no setup the harness saw (or a reset since) says so."""
 
 
 def real_sleep_until(when: float) -> None:

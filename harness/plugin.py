@@ -32,6 +32,7 @@ from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory,
 
 from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
 from .feature_files import FeatureFileError, check_features, registered_steps
+from .reasons import harness_fault, short_reason
 from .positions import TAG_PREFIX, Declaration, PositionsError, declare, load_positions, position_tags, read_declaration
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
@@ -320,13 +321,26 @@ def system(request: pytest.FixtureRequest) -> SystemUnderTest:
     system.finish_scenario(failed)
 
 
+def _in_vendor_words(item: pytest.Item, report: pytest.TestReport, excinfo: pytest.ExceptionInfo) -> None:
+    """A failure's reason with short class names; no verdict where the screen did not show the outcome
+    (a profile that does not say where to look) or where the harness itself broke."""
+    where = (str(item.path), (item.location[1] or 0) + 1)
+    fault = harness_fault(excinfo)
+    if excinfo.errisinstance(CannotTell):
+        report.outcome, report.longrepr = "skipped", (*where, f"{CANNOT_TELL}: {excinfo.value}")
+    elif fault is not None:
+        report.outcome, report.longrepr = "skipped", (*where, f"{CANNOT_TELL}: the harness broke ({short_reason(excinfo)}, "
+                                                              f"in {fault}), which is no sight of the product: a driver "
+                                                              f"answering outside its interface, or a harness fault to report")
+    elif getattr(report.longrepr, "reprcrash", None) is not None:
+        report.longrepr.reprcrash.message = short_reason(excinfo)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
-    if report.when == "call" and report.failed and call.excinfo is not None \
-            and call.excinfo.errisinstance(CannotTell):  # a profile that does not say where to look: no verdict
-        report.outcome = "skipped"
-        report.longrepr = (str(item.path), (item.location[1] or 0) + 1, f"{CANNOT_TELL}: {call.excinfo.value}")
+    if report.when == "call" and report.failed and call.excinfo is not None:
+        _in_vendor_words(item, report, call.excinfo)
     if report.when == "call" and report.failed:
         item._mfa_failed = True  # type: ignore[attr-defined]
         from mfa_conformance.steps.starting_state import COULD_NOT_START  # registered as a plugin by then
