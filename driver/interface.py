@@ -67,8 +67,9 @@ class Detail(str, Enum):
 
     The how-to has a user name their device, but never says where that name is
     shown again: a product may show it in User Settings, on the user's own
-    Authenticator page, or nowhere. A step that checks a detail the system
-    does not show is skipped with the system's reason, never passed.
+    Authenticator page, or nowhere. A step that would check a detail the
+    system does not show checks the rest (the MFA status beside it), and its
+    scenario's report lists the detail as unchecked with the system's reason.
     """
 
     DEVICE_NAMES = "device names in User Settings"
@@ -247,8 +248,8 @@ class SystemUnderTest(ABC):
     """The details the system's screens show: all of them unless the driver says otherwise."""
 
     def not_shown(self, detail: Detail) -> str:
-        """Why the system does not show `detail`, as a skipped scenario's reason (a driver
-        with a profile names the profile key it lacks)."""
+        """Why the system does not show `detail`, as the reports say beside a scenario that left it
+        unchecked (a driver with a profile names the profile key it lacks)."""
         return f"the system under test does not show {detail}"
 
     positions: Mapping[str, object] = MappingProxyType({})

@@ -33,6 +33,7 @@ from .report.collect import EVIDENCE_PROPERTY, redact
 from .report.lacks import lacked, lacking
 from .report.security import is_security, security_ids
 from .report.stability import flaky_lines, from_console, repetition_label, settle
+from .report.unchecked import console_lines as unchecked_lines
 from .report.verdict import NOT_APPLICABLE, judge
 
 __all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
@@ -261,7 +262,7 @@ class GherkinConsole:
             lines.append(_first_line(outcome["message"]))
         if state == "failed" and where and (evidence := self._evidence(outcome)):
             lines.append(evidence)
-        return lines
+        return lines + unchecked_lines(outcome)
 
     def _evidence(self, outcome: ScenarioOutcome) -> str | None:
         """Where to look further: the scenario's evidence folder (browser runs), else the report."""

@@ -19,10 +19,12 @@ from mfa_conformance.driver.errors import Refused
 
 from .baseline import Ledger, phone_on
 
-__all__ = ["Persona", "Cast", "PASSWORD_LENGTH"]
+__all__ = ["Persona", "Cast", "PASSWORD_LENGTH", "UNCHECKED"]
 
 PASSWORD_LENGTH = 20
 PRONOUNS = {"Dana": "her", "Erin": "her", "Gail": "her", "Olga": "her", "Frank": "his"}
+UNCHECKED = pytest.StashKey[list[str]]()
+"""The scenario's `Cast.unchecked`, where the plugin finds it for the scenario's report."""
 
 
 def require(system: SystemUnderTest, capability: Capability) -> None:
@@ -31,13 +33,20 @@ def require(system: SystemUnderTest, capability: Capability) -> None:
         pytest.skip(f"the system under test lacks the capability '{capability}'")
 
 
-def require_shown(system: SystemUnderTest, detail: Detail) -> None:
-    """Skip the scenario, with the system's reason, when its screens do not show the detail checked;
-    fail it where the product has no device name at all, which the how-to has the user give."""
+def shown(cast: Cast, detail: Detail, what: str) -> bool:
+    """Whether the system's screens show the detail a step would check. Where they do not, the
+    scenario carries on, `what` noted as unchecked with the system's reason: the how-to never says
+    where a device's name is shown again, so its absence is no fault and takes nothing from what
+    else the scenario checked. A product with no device name at all, which the how-to has the user
+    give, fails instead."""
+    system = cast.system
     if Feature.DEVICE_NAME in system.lacks:
         raise system.lacking(Feature.DEVICE_NAME)
-    if detail not in system.shows:
-        pytest.skip(system.not_shown(detail))
+    if detail in system.shows:
+        return True
+    if (noted := f"{what}: {system.not_shown(detail)}") not in cast.unchecked:
+        cast.unchecked.append(noted)
+    return False
 
 
 @dataclass
@@ -172,6 +181,9 @@ class Cast:
         """The text of every step run in this scenario, for what it may have left behind."""
         self.spotlight: Persona | None = None
         """The persona last named, whom "she" or "he" in the next step means."""
+        self.unchecked: list[str] = []
+        """The details the scenario would have checked and the system's screens do not show, each with
+        the system's reason (`shown`); the scenario's report lists them."""
 
     def __getitem__(self, name: str) -> Persona:
         try:

@@ -16,7 +16,7 @@ from .baseline import Ledger
 
 TIME_STEP = 30
 """RFC 6238's default time step, the one every authenticator app honours (SGN-02)."""
-from .cast import Cast, require
+from .cast import UNCHECKED, Cast, require
 from .starting_state import record
 from .outcome import Outcome
 
@@ -27,6 +27,7 @@ def cast(request: pytest.FixtureRequest, system: SystemUnderTest, ledger: Ledger
     ledger.waited_for.clear()
     system.wait_real = ledger.wait_real  # the product's own waits (rate limits) are told and counted too
     cast = Cast(system, ledger)
+    request.node.stash[UNCHECKED] = cast.unchecked
     yield cast
     record(cast, failed=getattr(request.node, "_mfa_failed", False))
 

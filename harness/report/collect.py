@@ -127,6 +127,8 @@ def build_scenarios(collected: dict[str, Collected]) -> list[ScenarioResult]:
             line=record["line"], example=record.get("example"), tags=list(record["tags"]), steps=steps,
             status=status, message=seen.message, where=seen.where, duration=round(seen.duration, 6),
             evidence=dict(sorted(seen.evidence.items())), positions=dict(record.get("positions") or {}),
+            # a skipped scenario (one that could not start, say) is no partial check: it has nothing to list
+            unchecked=[redact(d) for d in record.get("unchecked") or ()] if seen.did != "skipped" else [],
         ))
     results.sort(key=lambda s: s.sort_key)
     taken: set[str] = set()

@@ -141,6 +141,7 @@ def render_html(results: Results, source: Path, target: Path) -> str:
         failing_requirements=[r for r in requirements if r.outcome == "failed"],
         failures=[s for s in results.scenarios if s.status in ("failed", "expected failure")],
         skips=[s for s in results.scenarios if s.status == "skipped"],
+        unchecked=[s for s in results.scenarios if s.unchecked],
         not_applicable=[s for s in results.scenarios if s.status == "not applicable"],
         called_out=[e for e in results.expected_failures if e.called_out],
         by_id={s.id: s for s in results.scenarios}, flaky_by_id={f.id: f for f in results.flaky},

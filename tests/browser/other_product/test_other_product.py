@@ -3,8 +3,9 @@
 Clinicware's screens differ from the reference app's (see its package
 docstring). A selection of scenarios covering enrollment, sign-in with a code,
 the forced setup screen, user management and reset, vendor support's reset and
-a refusal pair the product words alike passes, or is skipped with the missing
-profile key named: none fails. A wrong locator in its profile fails the
+a refusal pair the product words alike passes (listing a device name User
+Settings do not show as unchecked), or is skipped with the missing profile key
+named: none fails. A wrong locator in its profile fails the
 scenario that needs it with one line naming the key and the page.
 """
 
@@ -31,16 +32,19 @@ PASSES = [
     "Dana lists the MFA status of her practice's users",        # no device or role columns
     "Dana resets Erin's MFA",
     "Dana loses her phone and vendor support resets her MFA",   # a staff login and a password
+    "Dana cannot reset her own MFA",                            # told apart from UnknownUser by its pattern
 ]
+UNCHECKED = {
+    # Then the device's name, which User Settings do not show: the scenario passes on Dana's status.
+    "Dana cannot reset her own MFA": [
+        "Dana's device name in User Settings: the system under test does not show device names in User Settings: "
+        "its profile names no user_settings.device_column"],
+}
 SKIPS = {
     # A wrong code and a locked code entry read alike, and the profile has a pattern for neither.
     "A wrong code does not complete the setup": "the profile gives no pattern for its message (refusals.CodeRejected)",
     "As many wrong codes in a row as lock code entry lock Erin's code entry":
         "the profile gives no pattern for its message (refusals.CodeRejected)",
-    # Told apart from UnknownUser by its pattern; then the device's name, which User Settings do not show.
-    "Dana cannot reset her own MFA":
-        "the system under test does not show device names in User Settings: its profile names no "
-        "user_settings.device_column",
 }
 
 
@@ -63,14 +67,15 @@ def _run(url: str, profile: Path, reports: Path, scenarios: list[str], env: dict
     done = run_cli("run", "--sut", "browser", "--base-url", url, "--profile", str(profile), "--report-dir",
                    str(reports), "-p", "no:randomly", *selection, env=env, timeout=300)
     results = json.loads((reports / "results.json").read_text(encoding="utf-8"))
-    return done, {s["name"]: (s["status"], s["message"]) for s in results["scenarios"]}
+    return done, {s["name"]: (s["status"], s["message"], s["unchecked"]) for s in results["scenarios"]}
 
 
 def test_clinicware_passes_or_skips_naming_the_missing_key_with_its_profile(clinicware, staff, chromium, tmp_path):
     done, outcomes = _run(clinicware.url, PROFILE, tmp_path / "reports", [*PASSES, *SKIPS], staff)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert {name: status for name, (status, _) in outcomes.items()} == \
+    assert {name: status for name, (status, _, _) in outcomes.items()} == \
         {**{name: "passed" for name in PASSES}, **{name: "skipped" for name in SKIPS}}, done.stdout[-3000:]
+    assert {name: unchecked for name, (_, _, unchecked) in outcomes.items() if unchecked} == UNCHECKED
     for name, reason in SKIPS.items():
         assert outcomes[name][1].endswith(reason), outcomes[name][1]
     assert "We couldn't complete that" in outcomes["A wrong code does not complete the setup"][1]  # its own words
@@ -100,6 +105,6 @@ def test_a_wrong_locator_in_its_profile_is_one_line_naming_the_key_and_the_page(
                    "/welcome/protect",
     }
     for name, line in expected.items():
-        status, message = outcomes[name]
+        status, message, _ = outcomes[name]
         assert status == "failed" and message.endswith(line) and "\n" not in message, message
         assert line in done.stdout
