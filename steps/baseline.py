@@ -62,6 +62,9 @@ class Ledger:
     """Seconds this scenario spent waiting on the real clock (for a fresh time step, or time to pass)."""
     waited_for: list[str] = field(default_factory=list)
     """Why this scenario waited on the real clock, each reason once, in order."""
+    waits: list[tuple[float, float, str]] = field(default_factory=list)
+    """This scenario's waits on the real clock: (when each began, Unix time; seconds; why), for the
+    benchmark's breakdown and to show that parallel workers overlap them."""
     announce: Callable[[str], None] | None = None
     """Tells the person watching that the run is waiting, and for how long (serial runs)."""
 
@@ -71,6 +74,7 @@ class Ledger:
             return
         if self.announce is not None and seconds >= 1:
             self.announce(f"waiting {seconds:.0f} s on the real clock for {why}")
+        self.waits.append((time.time(), seconds, why))
         time.sleep(seconds)
         self.waited += seconds
         if why not in self.waited_for:

@@ -25,6 +25,7 @@ from .outcome import Outcome
 def cast(request: pytest.FixtureRequest, system: SystemUnderTest, ledger: Ledger) -> Cast:
     ledger.waited = 0.0
     ledger.waited_for.clear()
+    ledger.waits.clear()
     system.wait_real = ledger.wait_real  # the product's own waits (rate limits) are told and counted too
     cast = Cast(system, ledger)
     request.node.stash[UNCHECKED] = cast.unchecked

@@ -26,6 +26,8 @@ __all__ = ["settle", "record", "ledger", "took", "ActionMisbehaved", "WAITED_PRO
 
 WAITED_PROPERTY = "mfa_waited"
 WAITED_FOR_PROPERTY = "mfa_waited_for"
+WAITS_PROPERTY = "mfa_waits"
+"""The worker and each wait's start and length, for the benchmark and the overlap test."""
 COULD_NOT_START = pytest.StashKey[str]()
 """Why a scenario could not reach its starting state: its preparation, or a Given step, failed.
 Such a scenario is no failure of its requirements (the plugin reports it skipped, saying so);
@@ -56,6 +58,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     if report.when == "call" and _ledgers and _ledgers[-1].waited >= 1:
         report.user_properties.append((WAITED_PROPERTY, round(_ledgers[-1].waited)))
         report.user_properties.append((WAITED_FOR_PROPERTY, "; ".join(_ledgers[-1].waited_for)))
+        report.user_properties.append((WAITS_PROPERTY, {"worker": getattr(item.config, "workerinput", {}).get("workerid", "gw0"),
+                                                        "waits": [list(w) for w in _ledgers[-1].waits]}))
     return report
 
 

@@ -31,6 +31,7 @@ class OutcomeFile:
             self.outcomes[report.nodeid] = {
                 "scenario": outcome["scenario"], "feature": outcome["feature"], "tags": outcome["tags"],
                 "outcome": outcome["outcome"], "message": outcome["message"],
+                **dict(p for p in report.user_properties if p[0] == "mfa_waits"),
             }
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
