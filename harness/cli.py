@@ -178,16 +178,29 @@ def run(argv: list[str]) -> int:
     return exit_status(code, watch)
 
 
+def _version() -> str:
+    """The installed distribution's version; a source tree never installed says so."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mfa-conformance")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"run": "run the acceptance suite against a system under test",
                 **{name: text for name, (_, text) in DELEGATED.items()}}
+    if argv and argv[0] == "--version":
+        print(f"mfa-conformance {_version()}")
+        return 0
     if not argv or argv[0] in ("-h", "--help") or argv[0] not in commands:
         usage = "\n".join(f"  {name:<8} {text}" for name, text in commands.items())
         stream = sys.stdout if argv and argv[0] in ("-h", "--help") else sys.stderr
         if argv and argv[0] not in ("-h", "--help"):
             print(f"mfa-conformance: unknown command {argv[0]!r}", file=sys.stderr)
-        print(f"usage: mfa-conformance COMMAND [options]\n\ncommands:\n{usage}", file=stream)
+        print(f"usage: mfa-conformance COMMAND [options] | --version\n\ncommands:\n{usage}", file=stream)
         return 0 if stream is sys.stdout else 2
     name, rest = argv[0], argv[1:]
     if name == "run":

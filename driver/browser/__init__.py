@@ -2,7 +2,8 @@
 
 Checks a deployed web product through Debian's Chromium, by the labels its
 vendor profile names. Page objects in `pages/` hold every locator; `profile.py`
-reads and checks the profile; `plugin.py` adds the command-line options.
+reads and checks the profile; the harness's `mfa_conformance.browser` plugin adds
+the command-line options.
 """
 
 from __future__ import annotations
