@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from . import features
+from .controls import ControlError, check_control
 
 __all__ = ["FEATURES_DIR", "CATALOGUE_PATH", "KINDS", "HOWTO_KINDS", "SECURITY", "CAPABILITY_TAGS", "Requirement",
            "load_catalogue", "CatalogueError"]
@@ -65,11 +66,15 @@ class Requirement:
     """The declarable positions (features/positions.toml) under which this entry is checked."""
     no_alternative: str | None = None
     """Why an interpreted entry (or an inferred one fixing a number) admits no other reading."""
+    controls: tuple[str, ...] = ()
+    """The NIST SP 800-53 Rev. 5 controls the entry serves (`IA-2(1)`), where the mapping is defensible
+    (mfa_conformance.controls); none where no control clearly applies."""
 
     def __post_init__(self) -> None:
         # results.json gives lists back; keep the entry hashable and immutable.
         object.__setattr__(self, "quotes", tuple(self.quotes))
         object.__setattr__(self, "positions", tuple(self.positions))
+        object.__setattr__(self, "controls", tuple(self.controls))
 
     @property
     def summary(self) -> str:
@@ -95,6 +100,19 @@ def _check_grounds(path: Path, requirement: Requirement, entry: dict) -> None:
         raise CatalogueError(f"{path}: {rid} is {requirement.kind} but quotes nothing and names no basis")
 
 
+def _check_controls(path: Path, rid: str, entry: dict) -> None:
+    controls = entry.get("controls", [])
+    if not isinstance(controls, list):
+        raise CatalogueError(f"{path}: {rid}: controls must be a list of NIST SP 800-53 controls (\"IA-2(1)\")")
+    for control in controls:
+        try:
+            check_control(control)
+        except ControlError as error:
+            raise CatalogueError(f"{path}: {rid}: controls: {error}") from None
+    if len(set(controls)) != len(controls):
+        raise CatalogueError(f"{path}: {rid}: controls names a control twice")
+
+
 @cache
 def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Requirement]:
     try:
@@ -106,7 +124,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Requirement]:
         if not isinstance(entry, dict):
             raise CatalogueError(f"{path}: {rid} is not a table")
         unknown = set(entry) - {"kind", "source", "statement", "position", "reason", "quotes", "basis", "positions",
-                                "no_alternative"}
+                                "no_alternative", "controls"}
         if unknown:
             raise CatalogueError(f"{path}: {rid} has unknown keys {sorted(unknown)}")
         if not isinstance(entry.get("positions", []), list):
@@ -126,5 +144,6 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Requirement]:
             raise CatalogueError(f"{path}: {rid}: positions must be a list of position names")
         if requirement.kind == "interpreted" and not (requirement.positions or requirement.no_alternative):
             raise CatalogueError(f"{path}: {rid} is interpreted but names no positions and no no_alternative")
+        _check_controls(path, rid, entry)
         catalogue[rid] = requirement
     return catalogue
