@@ -5,10 +5,13 @@ results as the run wrote them, the profile it drove the product with (every
 password and secret removed), the positions the vendor declared, the harness
 version, the SHA-256 of the how-to, the catalogue and each feature file the run
 checked against, and the system's own description; `evidence.json` says all of
-that in one place. `manifest.json` lists every file's SHA-256 and is signed with
-Ed25519. A browser run's traces (evidence/) stay out: they record every value
-typed into the product, passwords included; the screenshots are already inside
-report.html.
+that in one place. `attestation.intoto.jsonl` says the outcome again as an in-toto
+test-result statement in a DSSE envelope, for supply-chain tooling (`attestation`);
+a copy beside the zip, `FILE.intoto.jsonl`, names the zip itself by its SHA-256.
+`manifest.json` lists every file's SHA-256 and is signed with Ed25519; the same
+key signs both envelopes. A browser run's traces (evidence/) stay out: they record
+every value typed into the product, passwords included; the screenshots are
+already inside report.html.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -29,12 +32,13 @@ from ..howto import source_hashes
 from ..report.model import Results, ResultsError
 from ..report.writer import REPORT_FILES
 from .archive import canonical_zip
+from .attestation import ATTESTATION, BESIDE, envelope_line, file_subjects, predicate, statement, system_subject
 from .cli import EvidenceError, run_command
 from .profile import dumps, read_profile_chain, scrub
 from .signing import fingerprint, load_private_key, public_pem, sign
 
 __all__ = ["EVIDENCE", "MANIFEST", "SIGNATURE", "PUBLIC_KEY", "REPORTS", "POSITIONS", "FORMAT", "MANIFEST_FORMAT",
-           "Package", "build_package", "write_package", "main"]
+           "ATTESTATION", "Package", "build_package", "beside", "write_package", "main"]
 
 FORMAT = "mfa-conformance-evidence/1"
 MANIFEST_FORMAT = "mfa-conformance-manifest/1"
@@ -51,6 +55,12 @@ class Package:
     members: dict[str, bytes]
     evidence: dict
     fingerprint: str
+    predicate: dict = field(default_factory=dict)
+    """The attestation's test-result predicate, the same inside and beside the zip."""
+    system: dict = field(default_factory=dict)
+    """The attestation's subject naming the system under test."""
+    key: Ed25519PrivateKey | None = field(default=None, repr=False)
+    """The signing key, kept in memory only to sign the attestation beside the zip once its bytes are known."""
 
 
 def _json(data: object) -> bytes:
@@ -131,7 +141,9 @@ def _profile_members(results: Results, given: Path | None, directory: Path) -> t
     return members, {"named": named or str(given), "files": list(members), "removed": removed}
 
 
-def build_package(directory: Path, key: Ed25519PrivateKey, profile: Path | None = None) -> Package:
+def build_package(directory: Path, key: Ed25519PrivateKey, profile: Path | None = None,
+                  url: str | None = None) -> Package:
+    """`url`: a link to the run (a CI job, say), for the attestation's predicate."""
     members, results, raw = _read_reports(directory)
     profile_members, profile_info = _profile_members(results, profile, directory)
     members.update(profile_members)
@@ -159,35 +171,58 @@ def build_package(directory: Path, key: Ed25519PrivateKey, profile: Path | None 
         "reports": sorted(name for name in members if name.startswith(REPORTS)),
         "signer": fingerprint(public),
     }
-    members[EVIDENCE] = _json(evidence)
     members[PUBLIC_KEY] = public_pem(public)
+    body = predicate(results, members, evidence, url)
+    evidence["attestation"] = {"file": ATTESTATION, "result": body["result"]}
+    members[EVIDENCE] = _json(evidence)
+    system = system_subject(results)
+    members[ATTESTATION] = envelope_line(statement([*file_subjects(members), system], body), key)
     manifest = {"format": MANIFEST_FORMAT, "signature": {"algorithm": "Ed25519", "key": PUBLIC_KEY,
                                                           "fingerprint": fingerprint(public), "file": SIGNATURE},
                 "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                           for name, data in sorted(members.items())}}
     members[MANIFEST] = _json(manifest)
     members[SIGNATURE] = sign(key, members[MANIFEST])
-    return Package(members=members, evidence=evidence, fingerprint=fingerprint(public))
+    return Package(members=members, evidence=evidence, fingerprint=fingerprint(public), predicate=body,
+                   system=system, key=key)
 
 
-def write_package(package: Package, path: Path) -> None:
-    """Written to a temporary file beside the target, then renamed: a package is whole or absent."""
-    data, _ = canonical_zip(package.members)
+def beside(path: Path) -> Path:
+    """Where the attestation naming the zip goes: PACKAGE.intoto.jsonl."""
+    return path.with_name(path.name + BESIDE)
+
+
+def _write(path: Path, data: bytes, what: str) -> None:
+    """Written to a temporary file beside the target, then renamed: whole or absent."""
     temporary = path.with_name(f".{path.name}.partial")
     try:
         temporary.write_bytes(data)
         os.replace(temporary, path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise EvidenceError(f"-o {path}: cannot write it ({error.strerror or error})") from None
+        raise EvidenceError(f"{what} {path}: cannot write it ({error.strerror or error})") from None
+
+
+def write_package(package: Package, path: Path) -> Path | None:
+    """The zip, then the attestation naming it beside it (when the package holds its key); returns
+    where that went."""
+    data, _ = canonical_zip(package.members)
+    _write(path, data, "-o")
+    if package.key is None:
+        return None
+    named = {"name": path.name, "digest": {"sha256": hashlib.sha256(data).hexdigest()}}
+    target = beside(path)
+    _write(target, envelope_line(statement([named, package.system], package.predicate), package.key),
+           "the attestation")
+    return target
 
 
 def _package(args: argparse.Namespace) -> int:
     directory: Path = args.report_dir
     output: Path = args.output or directory.resolve().parent / f"{directory.resolve().name}-evidence.zip"
     key = load_private_key(args.key) if args.key else Ed25519PrivateKey.generate()
-    package = build_package(directory, key, args.profile)
-    write_package(package, output)
+    package = build_package(directory, key, args.profile, args.url)
+    attestation = write_package(package, output)
     pub = output.with_name(output.name + ".pub.pem")
     pem = package.members[PUBLIC_KEY]
     try:
@@ -202,6 +237,8 @@ def _package(args: argparse.Namespace) -> int:
     else:
         print(f"signed with a key made for this package (Ed25519, key {package.fingerprint}); "
               f"its private key was not kept, so nothing else can be signed with it")
+    print(f"attestation: in-toto test-result, result {package.predicate['result']}, signed in a DSSE envelope by "
+          f"the same key: {ATTESTATION} inside (naming each file), {attestation} beside (naming the zip)")
     print(f"public key, also in {pub}:\n{pem.decode().rstrip()}")
     return 0
 
@@ -218,4 +255,6 @@ def main(argv: list[str]) -> int:
                              "its public key goes to FILE.pub.pem")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="the profile the run used, when the path results.json names is not there")
+    parser.add_argument("--url", metavar="URL",
+                        help="a link to the run (a CI job, say): the attestation's url")
     return run_command(parser, argv, _package)

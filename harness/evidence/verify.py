@@ -5,8 +5,12 @@ against its zip CRC; every file against its SHA-256 in the manifest, and no file
 the manifest does not list; the signature of manifest.json, by the key in the
 package or, with --public-key, by that key only; then every byte of the zip
 against the archive written again from its members (archive.canonical_zip), so
-a changed header, date or directory entry fails too. Only then is the verdict
-the package holds printed.
+a changed header, date or directory entry fails too; then the in-toto attestation
+inside (its DSSE signature by the same key, checked by securesystemslib; its
+subjects, every file and the system under test; its predicate, against the
+results) and, when it is there, the one beside the package (PACKAGE.intoto.jsonl:
+the same, and its subject is this zip's SHA-256). Only then is the verdict the
+package holds printed. A package made before attestations has none, and says so.
 
 Without --public-key the check proves the files are unchanged since they were
 signed, not who signed them: the output says so and prints the key's
@@ -26,8 +30,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..report.model import Results, ResultsError
 from .archive import ArchiveError, canonical_zip, first_difference, read_archive
+from .attestation import ATTESTATION, open_envelope, predicate, system_subject
 from .cli import EvidenceError, Rejected, run_command
-from .package import EVIDENCE, FORMAT, MANIFEST, MANIFEST_FORMAT, PUBLIC_KEY, REPORTS, SIGNATURE
+from .package import EVIDENCE, FORMAT, MANIFEST, MANIFEST_FORMAT, PUBLIC_KEY, REPORTS, SIGNATURE, beside
 from .signing import fingerprint, load_public_key, public_key_from_bytes, signature_holds
 
 __all__ = ["Verified", "open_package", "check_package", "main"]
@@ -42,6 +47,10 @@ class Verified:
     evidence: dict
     results: Results
     raw_results: dict
+    attestation: dict | None = None
+    """The in-toto statement inside the package, verified; None in a package made before attestations."""
+    beside: Path | None = None
+    """The attestation beside the package (PACKAGE.intoto.jsonl), verified; None when there is none."""
 
 
 def _json(name: str, data: bytes) -> dict:
@@ -90,7 +99,53 @@ def open_package(path: Path, public_key: Path | None = None) -> Verified:
         raise EvidenceError(f"{path}: a folder, not a package (mfa-conformance package writes one)") from None
     except OSError as error:
         raise EvidenceError(f"{path}: {error.strerror or error}") from None
-    return check_package(data, path, trusted)
+    verified = check_package(data, path, trusted)
+    target = beside(path)
+    if target.is_file():
+        _check_beside(target, data, verified)
+        verified.beside = target
+    return verified
+
+
+def _check_beside(target: Path, data: bytes, package: Verified) -> None:
+    """The attestation beside the package: signed by the package's key, naming this zip, saying what the one
+    inside says."""
+    try:
+        line = target.read_bytes()
+    except OSError as error:
+        raise EvidenceError(f"{target}: {error.strerror or error}") from None
+    key = public_key_from_bytes(package.members[PUBLIC_KEY])
+    assert key is not None  # check_package read it
+    statement = open_envelope(line, key, str(target))
+    digest = hashlib.sha256(data).hexdigest()
+    subjects = statement.get("subject") if isinstance(statement.get("subject"), list) else []
+    if not any(isinstance(s, dict) and s.get("digest", {}).get("sha256") == digest for s in subjects):
+        raise Rejected(f"{target}: does not name this package (no subject has its SHA-256, {digest})")
+    inside = package.attestation
+    if inside is not None and (statement.get("predicate") != inside.get("predicate")
+                               or system_subject(package.results) not in subjects):
+        raise Rejected(f"{target}: says something else than the attestation inside the package ({ATTESTATION})")
+
+
+def _check_attestation(members: dict[str, bytes], key: Ed25519PublicKey, results: Results, evidence: dict) -> dict:
+    """The attestation inside: its signature, its subjects (every file, the system) and its predicate."""
+    statement = open_envelope(members[ATTESTATION], key, ATTESTATION)
+    subjects = statement.get("subject")
+    if not isinstance(subjects, list) or not all(isinstance(s, dict) for s in subjects):
+        raise Rejected(f"{ATTESTATION}: its subject is not a list of resource descriptors")
+    named = {s.get("name"): (s.get("digest") or {}).get("sha256") for s in subjects}
+    for name, data in sorted(members.items()):
+        if name not in (MANIFEST, SIGNATURE, ATTESTATION) and named.get(name) != hashlib.sha256(data).hexdigest():
+            raise Rejected(f"{ATTESTATION}: its subjects do not name {name} by its SHA-256")
+    if system_subject(results) not in subjects:
+        raise Rejected(f"{ATTESTATION}: its subjects do not name the system under test as the results do")
+    said = statement.get("predicate")
+    expected = predicate(results, members, evidence, said.get("url") if isinstance(said, dict) else None)
+    if said != expected:
+        field = next((k for k in sorted(set(expected) | set(said or {}))
+                      if not isinstance(said, dict) or said.get(k) != expected.get(k)), "predicate")
+        raise Rejected(f"{ATTESTATION}: its predicate's {field} differs from what the package's results say")
+    return statement
 
 
 def check_package(data: bytes, path: Path, trusted: Ed25519PublicKey | None = None) -> Verified:
@@ -128,7 +183,12 @@ def check_package(data: bytes, path: Path, trusted: Ed25519PublicKey | None = No
         raise Rejected(f"{REPORTS}results.json: not results this version reads ({error})") from None
     if evidence.get("verdict") not in (results.verdict, _before_positions(results)):
         raise Rejected(f"{EVIDENCE}: says {evidence.get('verdict')!r}, but the results say {results.verdict!r}")
-    return Verified(path, members, signer, trusted is not None, evidence, results, raw)
+    statement = None
+    if ATTESTATION in members:
+        statement = _check_attestation(members, trusted or embedded, results, evidence)
+    elif evidence.get("attestation"):
+        raise Rejected(f"{ATTESTATION}: {EVIDENCE} names it, but the package does not hold it")
+    return Verified(path, members, signer, trusted is not None, evidence, results, raw, statement)
 
 
 def _before_positions(results: Results) -> str:
@@ -162,6 +222,19 @@ def _verify(args: argparse.Namespace) -> int:
     print(f"  system: {run.system.get('driver', 'system under test')} (--sut {run.sut}), run of {run.started}, "
           f"mfa-conformance {run.tool_version}")
     print(f"  how-to SHA-256: {evidence['sources'].get('how-to', 'not recorded')} (recorded {evidence['sources_recorded']})")
+    statement = package.attestation
+    if statement is None:
+        print("  attestation: none (a package made before in-toto attestations)")
+        return 0
+    body = statement["predicate"]
+    print(f"  attestation: {ATTESTATION}, in-toto test-result, DSSE signature by the same key: result {body['result']}; "
+          f"requirements {len(body.get('passedTests', []))} passed, {len(body.get('warnedTests', []))} warned, "
+          f"{len(body.get('failedTests', []))} failed")
+    if package.beside is not None:
+        print(f"  beside it: {package.beside}, the same statement naming this zip by its SHA-256, signed by the same key")
+    else:
+        print(f"  beside it: no {args.package.name}.intoto.jsonl (the attestation naming the zip); the one inside "
+              f"was checked")
     return 0
 
 

@@ -56,7 +56,8 @@ def test_package_then_verify_passes_with_a_key_made_for_the_package(broken_run: 
     assert "verdict NOT CONFORMANT" in done.stdout and "its private key was not kept" in done.stdout
     public = tmp_path / "acme.zip.pub.pem"
     assert public.read_bytes().decode() in done.stdout
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.zip", "acme.zip.pub.pem"]  # no private key kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.zip", "acme.zip.intoto.jsonl",
+                                                          "acme.zip.pub.pem"]  # no private key kept
     assert members(package)["signer.pub.pem"] == public.read_bytes()
     done = run_harness("verify", str(package))
     assert done.returncode == 0, done.stderr
@@ -72,7 +73,7 @@ def test_the_package_holds_what_an_auditor_needs(harness, broken_run: Run, tmp_p
     package = tmp_path / "p.zip"
     assert harness("package", str(broken_run.directory), "-o", str(package)).returncode == 0
     held = members(package)
-    assert sorted(held) == ["evidence.json", "manifest.json", "manifest.sig", "positions.json",
+    assert sorted(held) == ["attestation.intoto.jsonl", "evidence.json", "manifest.json", "manifest.sig", "positions.json",
                             "reports/cucumber.json", "reports/junit.xml", "reports/report.html",
                             "reports/requirements.json", "reports/results.json", "signer.pub.pem"]
     for name in ("report.html", "results.json", "junit.xml"):

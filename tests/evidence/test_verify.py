@@ -41,7 +41,8 @@ def rejection(path: Path, data: bytes) -> str:
 def test_the_package_verifies_as_written(package: Path) -> None:
     verified = open_package(package)
     assert verified.results.verdict == verified.evidence["verdict"] == "not conformant"
-    assert len(verified.members) == 10  # positions.json among them: every run records its positions
+    assert len(verified.members) == 11  # positions.json among them: every run records its positions
+    assert verified.attestation is not None and verified.beside == package.with_name("p.zip.intoto.jsonl")
 
 
 def test_one_byte_changed_in_any_member_fails_naming_it(package: Path, tmp_path: Path) -> None:
