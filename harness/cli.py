@@ -33,6 +33,7 @@ DELEGATED = {
     "package": ("mfa_conformance.evidence.package", "write one signed evidence zip of a run, for an auditor"),
     "verify": ("mfa_conformance.evidence.verify", "check an evidence package's signature and every hash"),
     "compare": ("mfa_conformance.evidence.compare", "what changed between two runs (report folders or packages)"),
+    "table": ("mfa_conformance.evidence.table", "verify packages and compare their products in one page"),
 }
 
 
