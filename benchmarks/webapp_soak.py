@@ -5,17 +5,19 @@ Serves a fresh app (`mfa-conformance serve --test-hooks`) and runs worker
 threads for --seconds: seeding accounts (each acknowledged 201 is a change
 that must survive), signing in and out, wrong passwords, an account holder
 saving the IP safelist over and over, garbage forms and hook bodies (bad CSRF
-tokens, non-ASCII, Infinity, 10**400), and races of one valid code from five
-sessions. Every --kill-every seconds the server is killed with SIGKILL and
+tokens, non-ASCII, Infinity, 10**400, bytes that are not UTF-8, JSON nested
+past what Python reads), bodies over the server's size limit (each must be
+answered 413), and races of one valid code from five sessions. Every --kill-every seconds the server is killed with SIGKILL and
 started again on the same port and database. At the end it checks the
 database (`PRAGMA integrity_check`), that every acknowledged change is there,
 and the server's log for tracebacks, and prints:
 
-    requests sent, 5xx seen, tracebacks, kills, changes acknowledged, changes lost,
-    code races won by more than one session
+    requests sent, 5xx seen, tracebacks, oversized bodies not refused 413, kills,
+    changes acknowledged, changes lost, code races won by more than one session
 
 A script, not a test: it reports; its exit status is 1 only when a 5xx, a
-traceback, a lost change, a double sign-in or a damaged database was seen.
+traceback, an oversized body let through, a lost change, a double sign-in or a
+damaged database was seen.
 
     python benchmarks/webapp_soak.py [--seconds 60] [--workers 6] [--kill-every 10] [--seed 1]
 """
@@ -50,6 +52,11 @@ KEY = re.compile(r"\b([A-Z2-7]{32})\b")
 T = 1_800_000_000.0
 GARBAGE = ["", "\u00e9t\u00e9", "\x00", "a" * 3000, "Infinity", "1" + "0" * 400, "<script>", "10.0.0.300",
            "::1%eth0", "\ud7ff", "0" * 64]
+NOT_UTF8 = [b"\xff\xfe", b"\xed\xa0\x80", b"\xc0\xaf", b"\xe9t\xe9", b"%FF%FE", b"%ED%A0%80", b"\x80"]
+"""Bytes that are no UTF-8 text (a lone surrogate's, overlong, latin-1), raw or percent-encoded."""
+LIMIT = 256 * 1024
+"""The server's request body limit (ServerConfig.max_request_bytes)."""
+OVERSIZED = [LIMIT + 1, 2 * LIMIT, 4 * 1024 * 1024]
 
 
 class Down(Exception):
@@ -64,6 +71,8 @@ class Tally:
     unanswered: int = 0
     five_xx: int = 0
     tracebacks: int = 0
+    oversized: int = 0
+    oversized_let_through: int = 0
     kills: int = 0
     users: dict[str, str] = field(default_factory=dict)
     """Acknowledged seeding: username -> password."""
@@ -86,6 +95,15 @@ class Tally:
                     self.examples.append(f"{status} {what}")
             if "Traceback" in body:
                 self.tracebacks += 1
+
+    def oversize(self, status: int) -> None:
+        """An oversized body was answered `status`; anything but 413 let it through."""
+        with self.lock:
+            self.oversized += 1
+            if status != 413:
+                self.oversized_let_through += 1
+                if len(self.examples) < 5:
+                    self.examples.append(f"{status} to an oversized body")
 
 
 class Server:
@@ -139,10 +157,10 @@ class Client:
         self.cookies: dict[str, str] = {}
 
     def send(self, method: str, path: str, *, form: dict[str, str] | None = None, payload: object = None,
-             raw: bytes | None = None) -> tuple[int, str, str | None]:
+             raw: bytes | None = None, raw_form: bytes | None = None) -> tuple[int, str, str | None]:
         body, headers = raw, {"X-MFA-Test-Clock": self.lane}
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
+        if form is not None or raw_form is not None:
+            body = urllib.parse.urlencode(form).encode() if form is not None else raw_form
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         elif payload is not None or raw is not None:
             body = raw if raw is not None else json.dumps(payload).encode()
@@ -220,15 +238,30 @@ def visitor(server: Server, tally: Tally, worker: int, rng: random.Random, deadl
                     client.send("POST", "/sign-out", form={"csrf_token": client.token()})
             elif choice < 0.4 and known:
                 client.sign_in(rng.choice(known)[0], "wrong-" + str(rng.random()))
-            elif choice < 0.7:
+            elif choice < 0.6:
                 form = {rng.choice(["code", "username", "password", "device_name", "safelist", "enforce",
                                     "authenticator", "x"]): rng.choice(GARBAGE) for _ in range(3)}
                 form["csrf_token"] = rng.choice([client.token(), rng.choice(GARBAGE)])
                 client.send("POST", rng.choice(routes), form=form)
+            elif choice < 0.65:
+                field = rng.choice([b"code", b"username", b"password", b"device_name", b"safelist", b"csrf_token"])
+                body = urllib.parse.urlencode({"csrf_token": client.token()}).encode()
+                client.send("POST", rng.choice(routes), raw_form=body + b"&" + field + b"=" + rng.choice(NOT_UTF8))
+            elif choice < 0.7:
+                size = rng.choice(OVERSIZED)
+                body = urllib.parse.urlencode({"csrf_token": client.token()}).encode() + b"&safelist=" + b"1" * size
+                status, _, _ = client.send("POST", rng.choice(routes), raw_form=body)
+                tally.oversize(status)
             elif choice < 0.85:
+                hook = rng.choice(["/_test/clock", "/_test/users", "/_test/practices"])
+                if rng.random() < 0.1:
+                    tally.oversize(client.send("POST", hook, raw=b"[" * rng.choice(OVERSIZED))[0])
+                    continue
                 raw = rng.choice([b'{"set": Infinity}', b'{"advance": NaN}', b'{"set": 1' + b"0" * 400 + b"}",
-                                  b'{"advance": -5}', b"[]", b"{", b'{"name": 5}', b'{"username": "\\ud800"}'])
-                client.send("POST", rng.choice(["/_test/clock", "/_test/users", "/_test/practices"]), raw=raw)
+                                  b'{"advance": -5}', b"[]", b"{", b'{"name": 5}', b'{"username": "\\ud800"}',
+                                  b"[" * (LIMIT - 1), b'{"name": "' + rng.choice(NOT_UTF8) + b'"}',
+                                  '{"name": "x"}'.encode("utf-16-le") + b"\x00\xd8"])
+                client.send("POST", hook, raw=raw)
             else:
                 client.send("GET", rng.choice(pages))
         except Down:
@@ -360,12 +393,14 @@ def main() -> int:
     print(f"requests sent:        {tally.requests} ({tally.answered} answered, {tally.unanswered} while the server was down)")
     print(f"5xx seen:             {tally.five_xx}" + (f"  e.g. {tally.examples}" if tally.examples else ""))
     print(f"tracebacks:           {tally.tracebacks} in answers, {logged.count('Traceback')} in the server's log")
+    print(f"oversized bodies:     {tally.oversized}, answered other than 413: {tally.oversized_let_through}")
     print(f"kills (-9):           {tally.kills}")
     print(f"changes acknowledged: {len(tally.users)} accounts, {len(tally.safelists)} safelist saves")
     print(f"changes lost:         {lost}" + (f" (accounts {lost_users[:5]}, safelist {safelist_lost})" if lost else ""))
     print(f"code races:           {tally.races}, won by more than one session: {tally.double_sign_ins}")
     print(f"integrity_check:      {integrity}")
-    bad = tally.five_xx or tally.tracebacks or "Traceback" in logged or lost or tally.double_sign_ins or integrity != "ok"
+    bad = (tally.five_xx or tally.tracebacks or "Traceback" in logged or tally.oversized_let_through or lost
+           or tally.double_sign_ins or integrity != "ok")
     return 1 if bad else 0
 
 

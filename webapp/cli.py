@@ -8,8 +8,15 @@ opens the support console behind that password; `--accounts FILE` provisions
 practices and accounts at start, as a staging deployment has them.
 
 Every argument is checked before anything starts: a bad one is one line naming
-it, exit 2 (a wrong option value) or 4 (an input file that cannot be used),
-and no database is created and no port opened.
+it, exit 2 (a wrong option value) or 4 (an input file that cannot be used,
+another application's database among them), and no database is created or
+changed and no port opened.
+
+Waitress is told to keep the proxy headers (`X-Forwarded-For`, `Forwarded`, ...)
+it would otherwise strip before the app sees them: the test hooks refuse any
+request carrying one, and a stripped header would make a proxied request look
+local. It reads no request body over `BODY_CEILING` (413, from waitress); the
+app itself refuses any over `ServerConfig.max_request_bytes` (413, naming it).
 """
 
 from __future__ import annotations
@@ -24,12 +31,15 @@ import tempfile
 from pathlib import Path
 from typing import NoReturn
 
-__all__ = ["main", "build_parser", "USAGE", "BAD_INPUT"]
+__all__ = ["main", "build_parser", "USAGE", "BAD_INPUT", "SAFELIST_ANSWERS"]
 
 DEFAULT_DB = Path("mfa-reference.sqlite3")
 PROG = "mfa-conformance serve"
 USAGE, BAD_INPUT = 2, 4
 MAX_THREADS = 256
+BODY_CEILING = 16 * 1024 * 1024
+"""The most of a request body waitress reads (spilling to a temporary file) for the app to answer 413 in
+its own words; a body declared larger is refused by waitress itself, unread."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +68,13 @@ def _threads(text: str) -> int:
     return threads
 
 
+SAFELIST_ANSWERS = ("named", "like-wrong-password")
+"""How the right password from outside the practice's IP safelist is answered (ServerConfig.safelist_answer):
+`named` (AddressNotAllowed, so the person is told why) or `like-wrong-password` (exactly as a wrong password,
+counted as one, so nobody outside the safelist learns whether a password is right). Here, where `serve`
+parses its options before Flask is loaded."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -73,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--insecure-cookies", action="store_true",
                         help="drop the Secure flag from cookies (only for plain HTTP on a non-loopback host)")
     parser.add_argument("--threads", type=_threads, default=8, help=f"worker threads, 1 to {MAX_THREADS} (default: 8)")
+    parser.add_argument("--safelist-answer", choices=SAFELIST_ANSWERS, default=SAFELIST_ANSWERS[0],
+                        help="how the right password from outside the IP safelist is answered: 'named' (the "
+                             "address is refused, saying so; default) or 'like-wrong-password' (exactly as a "
+                             "wrong password, so the safelist tells nobody outside it whether a password is right)")
     return parser
 
 
@@ -113,6 +134,12 @@ def _check_db(db: Path) -> None:
         raise BadArgument(f"--db {db}: folder {folder} is not writable ({error.strerror or error})") from None
     if db.exists() and not os.access(db, os.R_OK | os.W_OK):
         raise BadArgument(f"--db {db}: cannot be read and written")
+    from .store import NotOurDatabase, check_file
+
+    try:
+        check_file(db)
+    except NotOurDatabase as error:
+        raise BadArgument(f"--db {db}: {error}", BAD_INPUT) from None
 
 
 def main(argv: list[str]) -> int:
@@ -152,13 +179,18 @@ def _serve(args: argparse.Namespace, labels, accounts, fail) -> int:
 
     try:
         server = create_server(application, host=args.host, port=args.port, threads=args.threads,
-                               ident="mfa-reference")
+                               ident="mfa-reference", clear_untrusted_proxy_headers=False,
+                               max_request_body_size=BODY_CEILING)
     except (OSError, ValueError) as error:
         return fail(f"cannot listen on {args.host}:{args.port} ({getattr(error, 'strerror', None) or error})", USAGE)
+    listening = tuple(getattr(server, "effective_listen", None) or [(server.effective_host, server.effective_port)])
+    port = listening[0][1]
     try:
         config = ServerConfig(db_path=args.db, test_hooks=args.test_hooks, labels=labels,
                               secure_cookies=not args.insecure_cookies,
-                              support_password=os.environ.get("MFA_SUPPORT_PASSWORD") or None)
+                              support_password=os.environ.get("MFA_SUPPORT_PASSWORD") or None,
+                              safelist_answer=args.safelist_answer,
+                              listening=listening + tuple((args.host, p) for _, p in listening))
         try:
             app = create_app(config)
         except Exception as error:  # an unreadable or foreign database file
@@ -172,7 +204,7 @@ def _serve(args: argparse.Namespace, labels, accounts, fail) -> int:
         host = f"[{args.host}]" if ":" in args.host else args.host
         hooks = " with test hooks" if args.test_hooks else ""
         support = ", support console behind MFA_SUPPORT_PASSWORD" if config.support_password else ""
-        print(f"{PROG}: http://{host}:{server.effective_port}/{hooks} (state in {args.db}{provisioned}{support})",
+        print(f"{PROG}: http://{host}:{port}/{hooks} (state in {args.db}{provisioned}{support})",
               flush=True)
         server.run()
     except KeyboardInterrupt:

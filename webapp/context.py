@@ -19,11 +19,14 @@ from flask import current_app, render_template, request
 from mfa_conformance.simulator import Simulator
 from mfa_conformance.simulator import errors as refusals
 
+from .cli import SAFELIST_ANSWERS
 from .labels import Labels
 from .store import Store
 
 __all__ = ["ServerConfig", "Extension", "extension", "domain", "labels", "message_page", "client_address",
-           "clock_lane", "loopback_client", "hooks_honoured", "REFUSAL_STATUS", "REFUSAL_NAMES", "CLOCK_HEADER", "ADDRESS_HEADER"]
+           "clock_lane", "loopback_client", "own_host", "hooks_honoured", "request_too_large", "size_text",
+           "REFUSAL_STATUS", "REFUSAL_NAMES", "CLOCK_HEADER", "ADDRESS_HEADER", "PROXY_HEADERS", "LOOPBACK_NAMES",
+           "SAFELIST_ANSWERS"]
 
 CLOCK_HEADER = "X-MFA-Test-Clock"
 """With test hooks, names the clock lane a request runs on (one per scenario)."""
@@ -76,16 +79,31 @@ class ServerConfig:
     support_lockout_seconds: float = 15 * 60
     support_session_seconds: float = 30 * 60
     """How long an opened support console stays open."""
+    max_request_bytes: int = 256 * 1024
+    """The largest request body the app reads; a larger one is answered 413, naming this limit."""
+    safelist_max_entries: int = 1000
+    """The most entries an IP safelist may hold; every sign-in to the practice checks them all."""
+    safelist_max_characters: int = 64 * 1024
+    """The longest IP safelist text (the field as sent) the app looks at."""
+    safelist_answer: str = "named"
+    """One of SAFELIST_ANSWERS."""
+    listening: tuple[tuple[str, int], ...] = ()
+    """The addresses and ports the server listens on (set by `serve`): besides the loopback
+    names, the test hooks answer only a Host header naming one of them. Empty in process:
+    the loopback names, with any port."""
     wall_clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
-        for name in ("password_guess_limit", "support_guess_limit"):
+        for name in ("password_guess_limit", "support_guess_limit", "max_request_bytes", "safelist_max_entries",
+                     "safelist_max_characters"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         for name in ("password_lockout_seconds", "session_idle_seconds", "session_absolute_seconds",
                      "support_lockout_seconds", "support_session_seconds"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be more than 0")
+        if self.safelist_answer not in SAFELIST_ANSWERS:
+            raise ValueError(f"safelist_answer must be one of {', '.join(SAFELIST_ANSWERS)}")
 
     def __repr__(self) -> str:  # the support password stays out of logs
         return f"ServerConfig(db_path={str(self.db_path)!r}, test_hooks={self.test_hooks})"
@@ -105,8 +123,14 @@ def labels() -> Labels:
     return extension().config.labels
 
 
-PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
-"""A request carrying one of these came through a proxy, from somewhere else."""
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port",
+                 "X-Forwarded-By", "X-Forwarded-Server", "X-Real-IP", "X-Client-IP", "True-Client-IP", "Via")
+"""A request carrying one of these came through a proxy, from somewhere else. `serve` tells
+waitress to leave them in place (it would otherwise strip the untrusted ones before the app
+sees them, and the proxied request would look local)."""
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+"""Host header names the test hooks answer wherever the server listens."""
 
 
 def loopback_client() -> bool:
@@ -122,9 +146,30 @@ def loopback_client() -> bool:
     return local and not any(name in request.headers for name in PROXY_HEADERS)
 
 
+def _host_name(address: str) -> str:
+    return f"[{address}]" if ":" in address else address.lower()
+
+
+def own_host() -> bool:
+    """The Host header names this server: a loopback name, or an address it listens on, with its
+    port. A page of another site that re-points its name at 127.0.0.1 (DNS rebinding) sends
+    its own name, so it reaches nothing this check guards."""
+    host = request.headers.get("Host", "").strip().lower()
+    name, colon, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not colon:
+        name, port = host, "80"
+    name = name.removesuffix(".")
+    listening = extension().config.listening
+    if not listening:
+        return name in LOOPBACK_NAMES
+    names = LOOPBACK_NAMES | {_host_name(address) for address, _ in listening}
+    return name in names and port in {str(p) for _, p in listening}
+
+
 def hooks_honoured() -> bool:
-    """Test hooks (and their headers) count only with --test-hooks, for a loopback client."""
-    return extension().config.test_hooks and loopback_client()
+    """Test hooks (and their headers) count only with --test-hooks, for a loopback client
+    that names this server in its Host header."""
+    return extension().config.test_hooks and loopback_client() and own_host()
 
 
 def client_address() -> str:
@@ -142,6 +187,15 @@ def domain() -> Iterator[Simulator]:
     """One unit of work on the stored simulator: saved if the block ends normally."""
     with extension().store.unit_of_work(clock_lane()) as sim:
         yield sim
+
+
+def size_text(limit: int) -> str:
+    return f"{limit // 1024} KiB ({limit} bytes)" if limit % 1024 == 0 else f"{limit} bytes"
+
+
+def request_too_large() -> str:
+    """The one-line answer to a body over the limit, naming the limit."""
+    return labels().request_too_large.replace("{limit}", size_text(extension().config.max_request_bytes))
 
 
 def message_page(text: str, status: int, *, heading: str | None = None) -> tuple[str, int]:

@@ -67,6 +67,8 @@ DEFAULT_LABELS: Mapping[str, str] = MappingProxyType({
     "ip_safelist_hint": "One IP address or CIDR range per line. Leave empty to allow any address.",
     "save_safelist": "Save IP Safelist",
     "saved": "Saved.",
+    "safelist_too_many": "An IP safelist holds at most {limit} entries; this one has {count}. Nothing was saved.",
+    "safelist_too_long": "An IP safelist is at most {limit} characters long; this one has {count}. Nothing was saved.",
     # User Settings.
     "user_settings": "User Settings",
     "users_table": "Users",
@@ -93,6 +95,7 @@ DEFAULT_LABELS: Mapping[str, str] = MappingProxyType({
     "not_found": "There is no such page.",
     "form_expired": "This form has expired or did not come from this site. Go back, reload the page and try again.",
     "server_error": "Something went wrong on our side. Nothing was changed.",
+    "request_too_large": "This request is larger than the {limit} this server takes. Nothing was changed.",
 })
 
 

@@ -9,8 +9,12 @@ session is worth nothing in the next. Test-hook requests are JSON and need no
 token: a cross-site form cannot send JSON.
 
 Routes that exist only for tests (the hooks, and the support console when it
-has no password) answer 404 to anyone but a loopback client, before anything
-else looks at the request.
+has no password) answer 404 to anyone but a loopback client naming this server
+in its Host header, before anything else looks at the request, except its size:
+a body over `ServerConfig.max_request_bytes` is refused first, unread.
+
+Every redirect's Location is a path on this server, never an address built from
+the request's Host header, which the client chooses.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .context import hooks_honoured
 
@@ -79,6 +85,14 @@ def cookie_flags() -> dict:
             "samesite": "Lax", "path": "/"}
 
 
+def _limit_size() -> None:
+    """Refuse a body over the limit before anything reads it (werkzeug would refuse it on the
+    first read too; here every route refuses it alike, with the limit named)."""
+    limit = current_app.extensions["mfa"].config.max_request_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+
+
 def _hide_test_routes() -> None:
     if request.blueprint == "test_hooks" and not hooks_honoured():
         abort(404)
@@ -102,7 +116,15 @@ def _check_csrf() -> None:
         raise CsrfRefused()
 
 
+def _relative(location: str) -> str:
+    """The path of a Location, whatever scheme and host it was built with (and never `//host/...`)."""
+    parts = urlsplit(location)
+    return urlunsplit(("", "", "/" + parts.path.lstrip("/"), parts.query, parts.fragment))
+
+
 def _finish(response: Response) -> Response:
+    if "Location" in response.headers:
+        response.headers["Location"] = _relative(response.headers["Location"])
     if "csrf_nonce" in g and request.cookies.get(CSRF_COOKIE) != g.csrf_nonce:
         flags = cookie_flags() | {"samesite": "Strict"}
         response.set_cookie(CSRF_COOKIE, g.csrf_nonce, **flags)
@@ -114,6 +136,7 @@ def _finish(response: Response) -> Response:
 
 
 def install(app: Flask) -> None:
+    app.before_request(_limit_size)
     app.before_request(_hide_test_routes)
     app.before_request(_check_csrf)
     app.after_request(_finish)

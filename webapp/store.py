@@ -16,12 +16,19 @@ guesses at passwords (`guesses`), support console sessions (`support_sessions`).
 The file holds every TOTP key, session token and the signing key, so it is
 created readable and writable by its owner only (0600), and SQLite gives its
 -wal and -shm files the same mode.
+
+An existing file is first read, read-only, to see that it is this server's
+(`check_file`): another application's SQLite file, even one whose
+`user_version` is 0 like a new one's, is refused before a byte of it changes
+(the server once added its tables to one, switched it to WAL and narrowed its
+mode, and then answered every sign-in with a 500).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import secrets
 import sqlite3
 import stat
@@ -39,7 +46,7 @@ from . import guesses, session_times, support_access
 from .rows import CODECS
 from .session_times import Lifetimes
 
-__all__ = ["Store", "LaneClock", "LazyTable", "CODECS", "MAX_TIME", "valid_time"]
+__all__ = ["Store", "LaneClock", "LazyTable", "CODECS", "MAX_TIME", "valid_time", "check_file", "NotOurDatabase"]
 
 SCHEMA_VERSION = 2
 """2 added the web app's own tables; a version-1 file is upgraded in place (its
@@ -53,6 +60,42 @@ CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, data TEXT NOT NULL)
 CREATE TABLE IF NOT EXISTS clocks (lane TEXT PRIMARY KEY, frozen REAL, offset REAL NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
+"""Every table this server makes; a file holding anything else is another application's."""
+
+
+class NotOurDatabase(Exception):
+    """An existing file that is not this server's database; the message says what it is, in one line."""
+
+
+def check_file(path: Path) -> None:
+    """NotOurDatabase unless `path` is missing, empty, or an SQLite database holding only this server's
+    tables at a schema version it knows. Reads the file read-only: nothing is written, created or locked
+    for long."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as error:
+        raise NotOurDatabase(f"cannot be opened as an SQLite database ({error})") from None
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        names = sorted({row[0] for row in db.execute("SELECT tbl_name FROM sqlite_master")
+                        if not row[0].startswith("sqlite_")})
+    except sqlite3.Error as error:
+        raise NotOurDatabase(f"not an SQLite database this server can read ({error})") from None
+    finally:
+        db.close()
+    foreign = [name for name in names if name not in TABLES]
+    if foreign:
+        shown = ", ".join(repr(name) for name in foreign[:3])
+        shown += f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        raise NotOurDatabase(f"another application's database, not this server's (it holds {shown}); "
+                             "give a new file or one this server made")
+    if version not in (0, 1, SCHEMA_VERSION):
+        raise NotOurDatabase(f"has schema version {version}; this server reads 0 to {SCHEMA_VERSION}")
 
 
 class LazyTable(dict):
@@ -191,13 +234,11 @@ class Store:
         self.wall_clock = clock
         """The server's own time: session lifetimes, never a test lane."""
         self.lifetimes = lifetimes
+        check_file(path)  # before anything is written: another application's file stays as it is
         if not path.exists():
             _private_file(path)  # created 0600 before SQLite opens it, so it is never readable by others
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, 1, SCHEMA_VERSION):
-                raise sqlite3.DatabaseError(f"{path} has schema version {version}, expected {SCHEMA_VERSION}")
             db.executescript(SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("INSERT OR IGNORE INTO settings VALUES ('signing_key', ?)", (secrets.token_hex(32),))

@@ -134,11 +134,13 @@ def test_the_served_app_locks_after_ten_wrong_passwords(tmp_path):
         assert right.status == 429 and "mfa_session" not in client.cookies
 
 
-def test_an_account_with_locked_code_entry_answers_every_password_alike(make_app):
+def test_a_locked_code_entry_is_told_only_to_the_right_password(make_app):
+    """Without the password, a code-locked account is answered like any other: a wrong password like a
+    wrong password for an account that is not locked, and like a username nobody has."""
     from .conftest import enroll
 
     served = make_app()
-    served.seed("Riverside", ("erin", "erin-password", False))
+    served.seed("Riverside", ("erin", "erin-password", False), ("finn", "finn-password", False))
     erin = served.browser()
     erin.hook("/clock", {"set": 1_800_000_000.0})
     erin.sign_in("erin", "erin-password")
@@ -148,6 +150,28 @@ def test_an_account_with_locked_code_entry_answers_every_password_alike(make_app
     statuses = [erin.post("/sign-in/code", {"code": "000000"}).status_code for _ in range(5)]
     assert statuses[-1] == 423  # code entry is locked
     mallory = served.browser()
-    right, wrong = mallory.sign_in("erin", "erin-password"), mallory.sign_in("erin", "not-her-password")
+    locked_wrong = mallory.sign_in("erin", "not-her-password")
+    assert (locked_wrong.status_code, alert(locked_wrong.data)) == (403, WRONG)
+    assert _answer(locked_wrong) == _answer(mallory.sign_in("finn", "not-his-password"))
+    assert _answer(locked_wrong) == _answer(mallory.sign_in("nobody", "not-her-password"))
+    right = mallory.sign_in("erin", "erin-password")
     assert right.status_code == 423 and "Too many wrong codes" in alert(right.data)
-    assert _answer(right) == _answer(wrong)
+    assert mallory.cookie("mfa_session") is None
+
+
+def test_wrong_passwords_for_a_code_locked_account_still_lock_its_password_sign_in(make_app):
+    from .conftest import enroll
+
+    served = make_app(password_guess_limit=3)
+    served.seed("Riverside", ("erin", "erin-password", False))
+    erin = served.browser()
+    erin.hook("/clock", {"set": 1_800_000_000.0})
+    erin.sign_in("erin", "erin-password")
+    enroll(erin, at=1_800_000_000.0)
+    erin.post("/sign-out", {})
+    erin.sign_in("erin", "erin-password")
+    for _ in range(5):
+        erin.post("/sign-in/code", {"code": "000000"})
+    mallory = served.browser()
+    assert [mallory.sign_in("erin", f"guess{n}").status_code for n in range(3)] == [403] * 3
+    assert _answer(mallory.sign_in("erin", "erin-password")) == _answer(mallory.sign_in("erin", "guess"))

@@ -81,6 +81,54 @@ def test_a_db_that_is_not_a_database_is_a_bad_input_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite3"]
 
 
+def _foreign(path: Path, version: int) -> Path:
+    import sqlite3
+
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)")
+        other.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        other.execute("INSERT INTO orders (item) VALUES ('stethoscope')")
+        other.execute(f"PRAGMA user_version={version}")
+    other.close()
+    path.chmod(0o644)
+    return path
+
+
+@pytest.mark.parametrize("version", [0, 1, 2])
+def test_another_applications_database_is_refused_and_left_untouched(tmp_path, version):
+    db = _foreign(tmp_path / "orders.sqlite3", version)
+    before = (db.read_bytes(), db.stat().st_mtime_ns, db.stat().st_mode)
+    line = _refused(_serve("--port", "0", "--db", str(db)), 4, f"--db {db}", "another application's", "'customers'")
+    assert "'orders'" in line
+    assert (db.read_bytes(), db.stat().st_mtime_ns, db.stat().st_mode) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.sqlite3"]  # no -wal, no -shm
+
+
+def test_a_database_of_a_later_schema_is_refused(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "state.sqlite3"
+    with sqlite3.connect(db) as later:
+        later.execute("CREATE TABLE users (username TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        later.execute("PRAGMA user_version=9")
+    later.close()
+    _refused(_serve("--port", "0", "--db", str(db)), 4, f"--db {db}", "schema version 9")
+
+
+def test_a_database_the_server_made_is_used_again(tmp_path):
+    from ..browser.served import ServedApp
+
+    db = tmp_path / "state.sqlite3"
+    with ServedApp(db):
+        pass
+    with ServedApp(db) as again:  # version 2, its own tables only
+        assert again.url
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")  # an empty file is a new database
+    with ServedApp(empty) as fresh:
+        assert fresh.url
+
+
 def test_a_labels_file_that_is_not_utf8(db, tmp_path):
     labels = tmp_path / "labels.toml"
     labels.write_bytes(b'[labels]\nsave = "Speichern \xfc"\n')

@@ -2,13 +2,19 @@
 
 Only account holders pass; the domain refuses anyone else (NotAccountHolder),
 which the app shows as a message page like every refusal.
+
+The IP safelist is bounded (`ServerConfig.safelist_max_entries`,
+`safelist_max_characters`): every sign-in to the practice checks every entry,
+inside the one write transaction all requests queue on, so a list of 300,000
+entries slowed every other practice's sign-ins too. A longer one is refused,
+naming the limit, and nothing is saved.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ..context import domain
+from ..context import domain, extension, labels, message_page
 from ..sessions import session_token
 
 __all__ = ["blueprint"]
@@ -34,10 +40,27 @@ def save_enforcement():
 
 @blueprint.post("/security-settings/ip-safelist")
 def save_safelist():
-    lines = [line.strip() for line in request.form.get("safelist", "").splitlines()]
+    text = request.form.get("safelist", "")
+    lines = [line.strip() for line in text.splitlines()]
+    entries = [line for line in lines if line]
     with domain() as sim:
-        sim.set_safelist(session_token(), [line for line in lines if line])
+        sim.safelist(session_token())  # anyone but an account holder is refused first, as saving refuses them
+        refusal = _over_limit(text, entries)
+        if refusal is None:
+            sim.set_safelist(session_token(), entries)
+    if refusal is not None:
+        return message_page(refusal, 422)
     return redirect(url_for(".security_settings", saved=1), 303)
+
+
+def _over_limit(text: str, entries: list[str]) -> str | None:
+    """The refusal of a safelist over the server's limits, naming the limit; None within them."""
+    config = extension().config
+    for label, limit, count in (("safelist_too_long", config.safelist_max_characters, len(text)),
+                                ("safelist_too_many", config.safelist_max_entries, len(entries))):
+        if count > limit:
+            return labels()[label].replace("{limit}", f"{limit:,}").replace("{count}", f"{count:,}")
+    return None
 
 
 @blueprint.get("/users")

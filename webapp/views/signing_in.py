@@ -9,11 +9,18 @@ accepted code renews its token, so a token seen before sign-in finished never
 becomes a signed-in session. Password guesses are limited per username
 (`guesses`), counted in the same transaction as the sign-in.
 
-An account whose code entry is locked (five wrong codes) refuses every
-password alike, as locked, without looking at it: were the right password
-answered "locked" and a wrong one "wrong", a guesser would learn the password
-of a locked account, good for the moment after its reset. Each such try counts
-as a guess.
+Nothing about an account is told before its password: a wrong password for an
+account whose code entry is locked (five wrong codes) gets the answer a wrong
+password gets anywhere, and an unknown username the same; only the right
+password is told that code entry is locked, as only the right password reaches
+the code prompt of an account that is not. Wrong passwords count as guesses
+whatever the account's state, so the lock gives a guesser no more tries.
+
+From outside the practice's IP safelist, the right password is refused as
+`AddressNotAllowed` (the person is told why), or, with
+`ServerConfig.safelist_answer = "like-wrong-password"`, exactly as a wrong
+password and counted as one, so that nobody outside the safelist can tell a
+right password from a wrong one.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from mfa_conformance.simulator import Stage
-from mfa_conformance.simulator.errors import MfaError, MfaLocked, SessionEnded, WrongCredentials
+from mfa_conformance.simulator.errors import AddressNotAllowed, MfaError, SessionEnded, WrongCredentials
 
 from ..context import clock_lane, client_address, domain, extension, labels, message_page
 from ..guesses import Door, user_door
@@ -71,16 +78,18 @@ def sign_in_submit():
                     config.wall_clock())
         if door.locked():
             return _password_locked()
-        account = sim.support_find_user(username)  # a read of the account's MFA status, nothing more
-        if account is not None and account.locked:
-            door.wrong()
-            raise MfaLocked()
         try:
             token, stage = sim.sign_in(username, password, address=client_address())
         except WrongCredentials:
             door.wrong()
             raise
-        except MfaError:  # refused after a right password (safelist, locked codes)
+        except AddressNotAllowed:
+            if config.safelist_answer == "like-wrong-password":
+                door.wrong()
+                raise WrongCredentials() from None
+            door.right()
+            raise
+        except MfaError:  # refused after a right password (locked codes)
             door.right()
             raise
         door.right()

@@ -8,16 +8,20 @@ move only their own time.
 
 Every value is checked before anything changes, and a bad one is a 400 naming
 the field: a clock that reached Infinity or 10**400 once made every later code
-check on it fail.
+check on it fail. A body that is no JSON object (not UTF-8, or nested deeper
+than Python's reader goes) is a 400 too, a text holding a lone surrogate a 400
+naming its field, and a body over the server's size limit a 413; each answer is
+one JSON line.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from mfa_conformance.simulator import errors as refusals
 
-from ..context import ADDRESS_HEADER, CLOCK_HEADER, REFUSAL_STATUS, clock_lane, domain
+from ..context import ADDRESS_HEADER, CLOCK_HEADER, REFUSAL_STATUS, clock_lane, domain, request_too_large
 from ..store import MAX_TIME, valid_time
 
 __all__ = ["blueprint", "HOOKS", "MAX_NAME", "MAX_PASSWORD"]
@@ -50,9 +54,17 @@ def _bad(error: BadHookRequest):
     return jsonify(refused="BadRequest", message=str(error)), 400
 
 
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    return jsonify(refused="RequestTooLarge", message=request_too_large()), 413
+
+
 def _body(hook: str) -> dict:
     """The JSON object sent to a hook, every field of the right type, or BadHookRequest naming the first wrong one."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[...": deeper than the JSON reader goes
+        raise BadHookRequest("expected a JSON object (this one is nested too deep to read)") from None
     if not isinstance(data, dict):
         raise BadHookRequest("expected a JSON object")
     fields = FIELDS[hook]
