@@ -1,4 +1,5 @@
-"""`mfa-conformance report --from DIR [--to DIR]`: render report.html again.
+"""`mfa-conformance report --from DIR [--to DIR] [--alluredir DIR]`: render report.html again
+(and, with --alluredir, the run's allure-results).
 
 Reads only DIR/results.json (and any browser evidence beside it), so a report
 can be rebuilt on another machine, after a template change, or from a CI
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .allure import write_allure
 from .model import ResultsError, load_results
 from .writer import write_html
 
@@ -24,6 +26,8 @@ def main(argv: list[str]) -> int:
                         help="the report folder of a run (it holds results.json)")
     parser.add_argument("--to", dest="target", type=Path, metavar="DIR",
                         help="where to write report.html (default: the --from folder)")
+    parser.add_argument("--alluredir", type=Path, metavar="DIR",
+                        help="also write the run as allure-results into DIR (as `run --alluredir` does)")
     args = parser.parse_args(argv)
     source = args.source if args.source.is_dir() else args.source.parent
     try:
@@ -38,4 +42,12 @@ def main(argv: list[str]) -> int:
         print(f"mfa-conformance report: cannot write to {target}: {error.strerror or error}", file=sys.stderr)
         return 2
     print(f"report: {path} ({results.verdict}, {len(results.scenarios)} scenarios)")
+    if args.alluredir is not None:
+        try:
+            written = write_allure(results, source, args.alluredir)
+        except OSError as error:
+            print(f"mfa-conformance report: cannot write to {args.alluredir}: {error.strerror or error}",
+                  file=sys.stderr)
+            return 2
+        print(f"allure-results: {args.alluredir} ({written} scenarios)")
     return 0

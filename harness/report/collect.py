@@ -8,7 +8,9 @@ one-line message. So a parallel run gives the same results as a serial one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +47,8 @@ class Collected:
     where: str | None = None
     duration: float = 0.0
     evidence: dict[str, str] = field(default_factory=dict)
+    start: float | None = None
+    """When its first phase began (seconds since the epoch, as pytest's report says)."""
 
 
 def _crash(report: pytest.TestReport, root: Path) -> tuple[str, str | None]:
@@ -74,6 +78,9 @@ class ScenarioCollector:
             return
         seen = self.scenarios.setdefault(report.nodeid, Collected())
         seen.duration += report.duration
+        start = getattr(report, "start", None)
+        if isinstance(start, (int, float)) and (seen.start is None or start < seen.start):
+            seen.start = float(start)
         if isinstance(evidence, dict):
             seen.evidence.update({k: str(v) for k, v in evidence.items() if k in ("screenshot", "trace") and v})
         if record is not None and (seen.record is None or record.get("ran") or not seen.record.get("ran")):
@@ -101,7 +108,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "scenario"
 
 
-def build_scenarios(collected: dict[str, Collected]) -> list[ScenarioResult]:
+def _started(start: float | None, since: float | None) -> str | None:
+    """pytest's start of the scenario, unless a frozen or moved clock (freezegun) gave it."""
+    if start is None or since is None or not since - 1 <= start <= time.time() + 1:
+        return None
+    return dt.datetime.fromtimestamp(start, dt.UTC).isoformat(timespec="milliseconds")
+
+
+def build_scenarios(collected: dict[str, Collected], since: float | None = None) -> list[ScenarioResult]:
+    """`since`: when the run began (seconds since the epoch), to tell a real start from a frozen clock's."""
     results = []
     for nodeid, seen in collected.items():
         record = seen.record
@@ -129,6 +144,7 @@ def build_scenarios(collected: dict[str, Collected]) -> list[ScenarioResult]:
             evidence=dict(sorted(seen.evidence.items())), positions=dict(record.get("positions") or {}),
             # a skipped scenario (one that could not start, say) is no partial check: it has nothing to list
             unchecked=[redact(d) for d in record.get("unchecked") or ()] if seen.did != "skipped" else [],
+            started=_started(seen.start, since),
         ))
     results.sort(key=lambda s: s.sort_key)
     taken: set[str] = set()

@@ -101,6 +101,9 @@ class ScenarioResult:
     """The details it left unchecked, each with the system's reason: the system's screens do not show
     them and the how-to never says where they are shown (a device's name). The outcome stands on
     what it did check (report.unchecked)."""
+    started: str | None = None
+    """When it started, ISO 8601 UTC to the millisecond (None when unknown: results of older runs,
+    or a clock the scenario froze); what Allure's timeline shows."""
 
     @property
     def requirements(self) -> list[str]:

@@ -11,6 +11,7 @@ exit status agree with the report; an expired or stale entry fails the run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import replace
 from importlib import metadata
@@ -30,12 +31,28 @@ from .expected import (
 )
 from .model import Results, RunInfo
 from .stability import from_collected, settle
+from .allure import write_allure
 from .writer import write_reports
 
-__all__ = ["report_dir", "EXPECTED_KEY", "ReportWriter"]
+__all__ = ["report_dir", "allure_dir", "EXPECTED_KEY", "ReportWriter"]
 
 EXPECTED_KEY = pytest.StashKey[list[ExpectedFailure]]()
 SYSTEM_OUTPUT = "mfa_system"
+
+
+def _allure_plugin_installed() -> bool:
+    """Is allure-pytest or allure-pytest-bdd installed, to be loaded by pytest? Each adds --alluredir."""
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        return False
+    return any(ep.name in ("allure_pytest", "allure_pytest_bdd") for ep in metadata.entry_points(group="pytest11"))
+
+
+def allure_dir(config: pytest.Config) -> Path | None:
+    """The folder allure-results go to (--alluredir), or None."""
+    if config.pluginmanager.hasplugin("allure_pytest") or config.pluginmanager.hasplugin("allure_pytest_bdd"):
+        return None  # its own plugin writes there; two writers would give each scenario twice
+    option = config.getoption("alluredir", None)
+    return None if not option else Path(config.invocation_params.dir, option).resolve()
 
 
 def report_dir(config: pytest.Config) -> Path | None:
@@ -62,6 +79,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write report.html, results.json, requirements.json, cucumber.json and junit.xml here")
     group.addoption("--expected-failures", default=None, metavar="FILE",
                     help="TOML file of known failures (scenario or requirement, reason, until)")
+    if not _allure_plugin_installed():  # else allure-pytest(-bdd) owns --alluredir, and writes there itself
+        group.addoption("--alluredir", default=None, metavar="DIR",
+                        help="also write the run as allure-results into DIR (one result per scenario, its steps, "
+                             "requirement labels, positions, screenshots and traces), for `allure generate DIR`")
+        group.addoption("--clean-alluredir", action="store_true", default=False,
+                        help="remove the results an earlier run left in --alluredir first")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -81,8 +104,16 @@ def pytest_configure(config: pytest.Config) -> None:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise pytest.UsageError(f"--report-dir {directory}: cannot create it ({error.strerror or error})") from None
-    if (directory is not None or option) and not hasattr(config, "workerinput"):
-        config.pluginmanager.register(ReportWriter(config, directory, failures, path), "mfa-report-writer")
+    allure = allure_dir(config)
+    if allure is not None and not hasattr(config, "workerinput"):
+        try:
+            allure.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise pytest.UsageError(f"--alluredir {allure}: cannot create it ({error.strerror or error})") from None
+    if (directory is not None or option or allure is not None) and not hasattr(config, "workerinput"):
+        writer = ReportWriter(config, directory, failures, path)
+        writer.allure = allure
+        config.pluginmanager.register(writer, "mfa-report-writer")
 
 
 @pytest.hookimpl(trylast=True)
@@ -116,6 +147,8 @@ class ReportWriter:
         self.results: Results | None = None
         self.written: Path | None = None
         self.failure: str | None = None
+        self.allure: Path | None = None
+        self.allure_written = 0
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.started = dt.datetime.now(dt.UTC)
@@ -137,7 +170,7 @@ class ReportWriter:
         if system is None and SYSTEM_KEY in self.config.stash:
             system = _describe(self.config.stash[SYSTEM_KEY])
         collected, flaky = settle(self.collector.scenarios, from_collected)  # one per scenario under --repeat
-        scenarios = build_scenarios(collected)
+        scenarios = build_scenarios(collected, self.started.timestamp())
         features = build_features(collected)
         raw = {s.id: s.status for s in scenarios}
         try:
@@ -174,6 +207,13 @@ class ReportWriter:
             except OSError as error:
                 self.failure = f"reports not written to {self.directory}: {error.strerror or error}"
                 session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        if self.allure is not None:
+            try:
+                self.allure_written = write_allure(results, self.directory, self.allure,
+                                                   clean=self.config.getoption("clean_alluredir", False))
+            except OSError as error:
+                self.failure = f"allure-results not written to {self.allure}: {error.strerror or error}"
+                session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         if any(e.called_out for e in results.expected_failures) and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -188,3 +228,7 @@ class ReportWriter:
         if self.written is not None:
             terminalreporter.write_line(f"report: {self.written} (and results.json, requirements.json, "
                                         f"cucumber.json, junit.xml beside it)")
+        if self.allure_written:
+            terminalreporter.write_line(f"allure-results: {self.allure} ({self.allure_written} "
+                                        f"scenario{'s' if self.allure_written != 1 else ''}; "
+                                        f"allure generate {self.allure} to render them)")

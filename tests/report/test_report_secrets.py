@@ -2,8 +2,8 @@
 
 A real parallel run against the broken simulator (so there are failure
 messages too) records every password and secret the system handled into a
-private file; then every file of the report folder and the run's output are
-searched for each of them. Findings are reported by kind and number, never
+private file; then every file of the report folder (its allure-results
+included) and the run's output are searched for each of them. Findings are reported by kind and number, never
 by value.
 """
 
@@ -43,8 +43,9 @@ def test_the_search_finds_a_planted_secret() -> None:
 def recorded_run(tmp_path_factory: pytest.TempPathFactory):
     private = tmp_path_factory.mktemp("private")
     secrets_file = private / "handled.tsv"
-    run = run_suite(tmp_path_factory.mktemp("secrets-report"), "--sut", "tests.report.recording:factory",
-                    "-n", "2", env={SECRETS_FILE_VARIABLE: str(secrets_file)})
+    folder = tmp_path_factory.mktemp("secrets-report")
+    run = run_suite(folder, "--sut", "tests.report.recording:factory", "-n", "2",
+                    "--alluredir", str(folder / "allure-results"), env={SECRETS_FILE_VARIABLE: str(secrets_file)})
     try:
         yield run, read_handled(secrets_file)
     finally:
@@ -58,7 +59,9 @@ def test_no_secret_reaches_a_report_file_or_the_output(recorded_run) -> None:
     assert len(handled.get("secret", ())) > 20 and len(handled["key URI"]) == len(handled["secret"])
     assert all(uri.startswith("otpauth://totp/") for uri in handled["key URI"])
     files = sorted(p for p in Path(run.directory).rglob("*") if p.is_file())
-    assert {p.name for p in files} >= {"report.html", "results.json", "requirements.json", "cucumber.json", "junit.xml"}
+    assert {p.name for p in files} >= {"report.html", "results.json", "requirements.json", "cucumber.json", "junit.xml",
+                                       "categories.json", "environment.properties"}  # allure-results too
+    assert sum(p.name.endswith("-result.json") for p in files) > 50
     texts = {p.name: p.read_bytes().decode("utf-8", errors="replace") for p in files}
     texts["the run's output"] = run.output
     assert "Erin's device is 'Authenticator'" in texts["results.json"]
