@@ -33,6 +33,7 @@ DELEGATED = {
     "package": ("mfa_conformance.evidence.package", "write one signed evidence zip of a run, for an auditor"),
     "verify": ("mfa_conformance.evidence.verify", "check an evidence package's signature and every hash"),
     "compare": ("mfa_conformance.evidence.compare", "what changed between two runs (report folders or packages)"),
+    "export": ("mfa_conformance.report.export", "a run as OSCAL assessment results (--oscal), for compliance tools"),
     "table": ("mfa_conformance.evidence.table", "verify packages and compare their products in one page"),
 }
 
@@ -132,6 +133,9 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--repeat", default="1", metavar="N",
                         help="run each selected scenario N times (1 to 100), each from its starting state, and report "
                         "the scenarios whose outcome changed as flaky (counted with their worst outcome)")
+    parser.add_argument("--alluredir", type=Path, metavar="DIR",
+                        help="also write the run as allure-results into DIR, for `allure generate DIR` "
+                        "(--clean-alluredir first removes an earlier run's)")
     args, pytest_args = parser.parse_known_args(argv)
     import pytest
 
@@ -171,6 +175,8 @@ def run(argv: list[str]) -> int:
             return EXIT["bad input"]
         command += ["--positions", str(args.positions)]
     command += ["--report-dir", str(args.report_dir.resolve())]
+    if args.alluredir is not None:
+        command += ["--alluredir", str(args.alluredir.resolve())]
     watch = _RunWatch()
     code = pytest.main(command, plugins=[watch])
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
