@@ -12,6 +12,9 @@ kind `security` are checks of the attacks MFA exists to stop (features/
 security.feature): they quote no sentence of the how-to, each names the clause
 of the standard it comes from (`basis`) and the attack (`reason`), and the
 reports give them a verdict of their own, apart from the how-to's.
+
+An entry may name the NIST SP 800-53 Rev. 5 controls it serves (`controls`), from
+the reviewed table of mfa_conformance.controls; the OSCAL export carries them.
 """
 
 from __future__ import annotations

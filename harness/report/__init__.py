@@ -3,8 +3,9 @@ a requirement traceability matrix, and machine-readable files for CI.
 
 `plugin` collects the results during a run (serial or xdist) and writes them;
 `model` is the results as data; `cucumber`, `junit`, `html` and `writer` turn
-them into files; `expected` handles a vendor's expected-failures list; `cli`
-renders report.html again from results.json.
+them into files, `allure` into allure-results (--alluredir); `expected` handles a
+vendor's expected-failures list; `cli` renders report.html again from results.json;
+`oscal` and `export` write a run as OSCAL assessment results (export --oscal).
 """
 
 from .model import Results, ResultsError, load_results
