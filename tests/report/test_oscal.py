@@ -211,3 +211,29 @@ def test_without_trestle_the_export_says_how_to_install_it(serial_run: Run, tmp_
     done = harness("export", "--oscal", str(serial_run.directory), "-o", str(tmp_path / "out.json"))
     assert done.returncode == 2
     assert "pip install 'mfa-conformance[oscal]'" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_browser_runs_screenshot_and_trace_are_evidence_of_their_scenario(serial_run: Run, tmp_path: Path,
+                                                                             harness) -> None:
+    """As a browser run leaves them: evidence/<scenario>/screenshot.png and trace.zip, named in results.json."""
+    import shutil
+
+    folder = tmp_path / "reports"
+    shutil.copytree(serial_run.directory, folder)
+    data = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    failed = next(s for s in data["scenarios"] if s["status"] == "failed")
+    failed["evidence"] = {"screenshot": "evidence/x/screenshot.png", "trace": "evidence/x/trace.zip"}
+    (folder / "evidence" / "x").mkdir(parents=True)
+    (folder / "evidence" / "x" / "screenshot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "evidence" / "x" / "trace.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (folder / "results.json").write_text(json.dumps(data), encoding="utf-8")
+    assert harness("export", "--oscal", str(folder)).returncode == 0
+    document = _load(folder / "assessment-results.json")
+    resources = _resources(document)
+    [observation] = [o for o in document.results[0].observations if o.title == failed["name"]
+                     and "evidence/x/screenshot.png" in [resources[e.href[1:]].title for e in o.relevant_evidence]]
+    linked = {resources[e.href[1:]].title: resources[e.href[1:]] for e in observation.relevant_evidence}
+    assert list(linked) == ["report.html", "results.json", "evidence/x/screenshot.png", "evidence/x/trace.zip"]
+    shot = linked["evidence/x/screenshot.png"].rlinks[0]
+    assert shot.href == "evidence/x/screenshot.png" and shot.media_type == "image/png"
+    assert shot.hashes[0].value == hashlib.sha256(b"\x89PNG\r\n\x1a\n").hexdigest()
