@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 from typing import NoReturn
 
-__all__ = ["main", "build_parser", "USAGE", "BAD_INPUT", "SAFELIST_ANSWERS"]
+__all__ = ["main", "build_parser", "USAGE", "BAD_INPUT"]
 
 DEFAULT_DB = Path("mfa-reference.sqlite3")
 PROG = "mfa-conformance serve"
@@ -68,7 +68,6 @@ def _threads(text: str) -> int:
     return threads
 
 
-SAFELIST_ANSWERS = ("named", "like-wrong-password")
 """How the right password from outside the practice's IP safelist is answered (ServerConfig.safelist_answer):
 `named` (AddressNotAllowed, so the person is told why) or `like-wrong-password` (exactly as a wrong password,
 counted as one, so nobody outside the safelist learns whether a password is right). Here, where `serve`
@@ -90,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--insecure-cookies", action="store_true",
                         help="drop the Secure flag from cookies (only for plain HTTP on a non-loopback host)")
     parser.add_argument("--threads", type=_threads, default=8, help=f"worker threads, 1 to {MAX_THREADS} (default: 8)")
+    from .context import SAFELIST_ANSWERS
+
     parser.add_argument("--safelist-answer", choices=SAFELIST_ANSWERS, default=SAFELIST_ANSWERS[0],
                         help="how the right password from outside the IP safelist is answered: 'named' (the "
                              "address is refused, saying so; default) or 'like-wrong-password' (exactly as a "

@@ -19,7 +19,6 @@ from flask import current_app, render_template, request
 from mfa_conformance.simulator import Simulator
 from mfa_conformance.simulator import errors as refusals
 
-from .cli import SAFELIST_ANSWERS
 from .labels import Labels
 from .store import Store
 
@@ -27,6 +26,9 @@ __all__ = ["ServerConfig", "Extension", "extension", "domain", "labels", "messag
            "clock_lane", "loopback_client", "own_host", "hooks_honoured", "request_too_large", "size_text",
            "REFUSAL_STATUS", "REFUSAL_NAMES", "CLOCK_HEADER", "ADDRESS_HEADER", "PROXY_HEADERS", "LOOPBACK_NAMES",
            "SAFELIST_ANSWERS"]
+
+SAFELIST_ANSWERS = ("named", "like-wrong-password")
+"""How a right password from outside the safelist is answered: named, or as a wrong password."""
 
 CLOCK_HEADER = "X-MFA-Test-Clock"
 """With test hooks, names the clock lane a request runs on (one per scenario)."""
