@@ -109,6 +109,7 @@ class ProvisionedSystem(SystemUnderTest):
 
     @_translated
     def support_reset_mfa(self, username: str) -> None:
+        self._watched.support_find_user(username)  # the console's search, shown before the reset (SEC-13)
         self._watched.support_reset_mfa(username)
 
     def submit_codes_at_once(self, attempts: Sequence[tuple[Session, str]]) -> list[CodeAnswer]:

@@ -5,7 +5,10 @@ Feature: Security against the attacks MFA exists to stop
   An attacker here may send a code from several sessions at the same moment,
   keep a copy of a session taken from someone's browser, guess passwords, and
   read whatever a page or an address shows. A system that cannot be driven
-  that way skips the check, naming what it lacks.
+  that way skips the check, naming what it lacks. SEC-08 onward come from bugs
+  MFA products shipped (the catalogue names each tracker entry): someone who has
+  a password but not the phone, or has found a lost phone, tries the flows every
+  user has.
 
   Background:
     Given Riverside Clinic is a practice where MFA is available
@@ -90,3 +93,72 @@ Feature: Security against the attacks MFA exists to stop
       And Dana looks up Erin in User Settings
       Then no page shown since Erin saved her device holds her key
       And no address the system was asked for holds Erin's key
+
+  Rule: Opening the setup again changes nothing until a new device is saved
+
+    @SEC-08 @security
+    Example: Erin opens the authenticator setup again and leaves it, and her phone still signs her in
+      Given Erin has set up MFA with her phone
+      And Erin has signed in
+      When Erin opens the authenticator setup again
+      Then Erin is asked for a code from her authenticator the next time she signs in
+      When Erin enters the code her phone shows
+      Then Erin is signed in
+
+  Rule: A new device needs a code from the old one, or a reset
+
+    @SEC-09 @security
+    Example: Someone with Erin's password but not her phone cannot set up a phone of their own
+      Given Erin has set up MFA with her phone
+      When someone who has Erin's password but not her phone signs in as her
+      And they try to set up a phone of their own at her code prompt
+      Then no phone of theirs is set up for Erin
+      And they cannot use the product
+      And Erin still signs in with her next code
+
+  Rule: A reset stops what the old device could still finish
+
+    @SEC-10 @security
+    Example: A sign-in left waiting for Erin's code cannot be finished with her lost phone after her reset
+      Given Erin has set up MFA with her phone
+      And Erin has lost her phone
+      And someone who found it has entered Erin's password and waits for her code
+      When Dana resets Erin's MFA
+      And they enter the code Erin's old phone shows
+      Then they cannot use the product
+
+  Rule: Code entry locks for the account, not for one sign-in
+
+    @SEC-11 @security @position:lockout_after
+    Example: The sign-in in which Erin's code entry locks ends with the lock
+      Given Erin has set up MFA with her phone
+      When Erin signs in and enters as many wrong codes in a row as lock code entry
+      Then Erin's sign-in in which her code entry locked has ended
+
+    @SEC-11 @security @position:lockout_after
+    Example: Wrong codes spread over two sign-ins lock Erin's code entry all the same
+      Given Erin has set up MFA with her phone
+      When Erin signs in and enters one wrong code fewer in a row than lock code entry
+      And Erin signs in again and enters one more wrong code
+      Then Erin is told that her code entry is locked
+      And Erin cannot sign in even with the code her phone shows
+
+  Rule: Without the password, nobody learns an account's state
+
+    @SEC-12 @security @position:lockout_after
+    Example: A wrong password for Erin is answered alike before and after her code entry locks
+      Given Erin has set up MFA with her phone
+      When someone tries a wrong password for Erin
+      And Erin signs in and enters as many wrong codes in a row as lock code entry
+      And someone tries another wrong password for Erin
+      And someone tries a wrong password for a username nobody has
+      Then the three wrong passwords are answered alike
+
+  Rule: Nobody but its owner is shown the key
+
+    @SEC-13 @security @needs-pages-visited @needs-support-console
+    Example: Neither Dana nor vendor support is shown Erin's key
+      When Erin sets up MFA with her phone
+      And Dana looks up Erin in User Settings
+      And vendor support resets Erin's MFA
+      Then no page shown since Erin saved her device holds her key

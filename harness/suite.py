@@ -17,5 +17,6 @@ pytest_plugins = [
     "mfa_conformance.steps.recovery",
     "mfa_conformance.steps.safelist",
     "mfa_conformance.steps.security",
+    "mfa_conformance.steps.security_flows",
     "mfa_conformance.steps.exploration",
 ]

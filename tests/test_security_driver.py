@@ -115,3 +115,27 @@ def test_the_key_is_found_however_a_page_spells_it(system, spelled: str) -> None
     assert key.appears_in(spell(secret))
     other = secret[:5] + ("A" if secret[5] != "A" else "B") + secret[6:]
     assert not key.appears_in(spell(other))
+
+
+@pytest.mark.parametrize("make", [InProcessSystem, ProvisionedSystem], ids=["in-process", "provisioned"])
+def test_vendor_support_is_shown_the_user_it_finds_before_the_reset(make) -> None:
+    """As on the web console: a search, then the reset; the search's answer is a page (SEC-13 reads it)."""
+    system = make()
+    system.start_scenario("test")
+    try:
+        username = "erin"
+        if Capability.SEEDING in system.capabilities:
+            system.create_practice("Riverside")
+            system.create_user("Riverside", username, PASSWORD)
+        else:
+            account = system.persona("Erin", practice=system.profile_practice("Riverside Clinic", mfa_available=True))
+            assert account is not None
+            username = account.username
+        system.support_reset_mfa(username)
+        assert [p.address for p in system.pages_visited()][-2:] == ["simulator.support_find_user",
+                                                                   "simulator.support_reset_mfa"]
+        assert username in system.pages_visited()[-2].content
+        with pytest.raises(errors.UnknownUser):
+            system.support_reset_mfa("nobody-at-all")
+    finally:
+        system.finish_scenario(False)

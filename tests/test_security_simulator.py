@@ -1,6 +1,7 @@
 """The reference simulator's defences that the security feature checks end to end
-(features/security.feature): password guessing is limited, and codes sent at
-once from several sessions are checked one at a time.
+(features/security.feature): password guessing is limited, codes sent at
+once from several sessions are checked one at a time, and none of the bugs
+MFA products shipped (SEC-08 to SEC-13) is in it.
 
 The threads here start together behind a barrier; what is asserted holds
 whatever order they run in, so nothing depends on timing.
@@ -13,10 +14,10 @@ from collections.abc import Callable
 
 import pytest
 
-from mfa_conformance.simulator import Simulator, Stage, errors
+from mfa_conformance.simulator import Options, Simulator, Stage, errors
 from mfa_conformance.simulator.guessing import PASSWORD_GUESS_LIMIT, PASSWORD_LOCKOUT_SECONDS
 
-from .world import PASSWORD, World, build_world
+from .world import PASSWORD, World, build_world, changes, snapshot
 
 
 @pytest.fixture
@@ -113,3 +114,91 @@ class TestCodesAtOnce:
         assert all(isinstance(a, (errors.CodeRejected, errors.MfaLocked, errors.SessionEnded)) for a in answers)
         with pytest.raises(errors.MfaLocked):
             world.sim.sign_in("erin", PASSWORD)
+
+
+class TestWhatProductsShipped:
+    """The reference's side of SEC-08 to SEC-13: each defence a product was found without."""
+
+    def test_opening_the_setup_again_leaves_the_device_in_place(self) -> None:
+        for options in (Options(), Options(several_devices=True)):
+            world = build_world(options=options)
+            phone = world.enrolled("erin")
+            token = world.sign_in_fully("erin", phone)
+            before = snapshot(world.sim.state)
+            try:
+                world.sim.begin_enrollment(token)  # refused with one device per user, a new QR code with several
+            except errors.AlreadyEnrolled:
+                assert not options.several_devices
+            assert [c for c in changes(before, world.sim.state) if c.startswith("users")] == []
+
+    def test_the_setup_is_refused_at_the_code_prompt_whatever_the_number_of_devices(self) -> None:
+        for options in (Options(), Options(several_devices=True)):
+            world = build_world(options=options)
+            world.enrolled("erin")
+            token, stage = world.sign_in("erin")
+            assert stage is Stage.CODE_REQUIRED
+            before = snapshot(world.sim.state)
+            with pytest.raises(errors.CodeRequired):
+                world.sim.begin_enrollment(token)
+            assert changes(before, world.sim.state) == []
+
+    def test_a_reset_ends_the_sign_in_waiting_for_its_code_whether_it_ends_sessions_or_not(self) -> None:
+        for options in (Options(), Options(reset_ends_sessions=False)):
+            world = build_world(options=options)
+            phone = world.enrolled("erin")
+            waiting, _ = world.sign_in("erin")
+            world.sim.reset_mfa(world.sign_in_fully("dana"), "erin")
+            world.fresh_step()
+            with pytest.raises(errors.SessionEnded):
+                world.sim.submit_code(waiting, phone.code())
+
+    @pytest.mark.parametrize("shown_next", [False, True], ids=["lock-shown-at-once", "lock-shown-next"])
+    def test_the_sign_in_in_which_code_entry_locks_ends_once_the_lock_is_shown(self, shown_next: bool) -> None:
+        world = build_world(options=Options(lock_shown_next=shown_next))
+        phone = world.enrolled("erin")
+        token, _ = world.sign_in("erin")
+        wrong = world.wrong_code(phone)
+        for _ in range(world.sim.wrong_code_limit - 1):
+            with pytest.raises(errors.CodeRejected):
+                world.sim.submit_code(token, wrong)
+        with pytest.raises(errors.CodeRejected if shown_next else errors.MfaLocked):
+            world.sim.submit_code(token, wrong)
+        if shown_next:
+            with pytest.raises(errors.MfaLocked):
+                world.sim.submit_code(token, phone.code())
+        with pytest.raises(errors.SessionEnded):
+            world.sim.submit_code(token, phone.code())
+
+    def test_wrong_codes_over_several_sign_ins_count_together(self, world: World) -> None:
+        phone = world.enrolled("erin")
+        wrong = world.wrong_code(phone)
+        for _ in range(world.sim.wrong_code_limit - 1):
+            token, _ = world.sign_in("erin")  # the password again, each time
+            with pytest.raises(errors.CodeRejected):
+                world.sim.submit_code(token, wrong)
+        token, _ = world.sign_in("erin")
+        with pytest.raises(errors.MfaLocked):
+            world.sim.submit_code(token, wrong)
+
+    def test_a_wrong_password_tells_nothing_of_a_locked_code_entry(self, world: World) -> None:
+        phone = world.enrolled("erin")
+        token, _ = world.sign_in("erin")
+        for _ in range(world.sim.wrong_code_limit):
+            with pytest.raises((errors.CodeRejected, errors.MfaLocked)):
+                world.sim.submit_code(token, world.wrong_code(phone))
+        answers = []
+        for username in ("erin", "nobody-at-all"):
+            with pytest.raises(errors.WrongCredentials) as wrong:
+                world.sim.sign_in(username, "not the password")
+            answers.append(str(wrong.value))
+        assert answers[0] == answers[1]
+        with pytest.raises(errors.MfaLocked):  # only the right password is told
+            world.sim.sign_in("erin", PASSWORD)
+
+    def test_the_support_console_and_user_settings_show_no_key(self, world: World) -> None:
+        world.enrolled("erin")
+        device = world.sim.state.users["erin"].device
+        assert device is not None
+        secret = device.secret
+        shown = [world.sim.support_find_user("erin"), *world.sim.user_statuses(world.sign_in_fully("dana"))]
+        assert all(secret not in repr(view) for view in shown)

@@ -5,8 +5,10 @@
 Each build is the reference web app with one defence taken out, the way a real
 product gets it wrong: the two races read in one transaction and write in a
 second after a pause (so codes sent at once from several browsers really meet
-at the server, or the check would not catch them), the others run a broken
-simulator of tests/security_mutants.py or lift the password lock.
+at the server, or the check would not catch them), the MFA Configuration page
+offers an enrolled user a new device and removes hers as its QR code is shown
+(Keycloak #38593), the others run a broken simulator of
+tests/security_mutants.py or lift the password lock.
 tests/browser/test_security_browser.py proves a security scenario fails
 through the browser against each.
 """
@@ -17,10 +19,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, render_template_string, request, url_for
 
 from mfa_conformance import cli
-from mfa_conformance.simulator import Simulator, Stage, totp
+from mfa_conformance.simulator import SUGGESTED_APPS, Simulator, Stage, totp
 from mfa_conformance.simulator.errors import CodeRejected, MfaLocked
 from mfa_conformance.simulator.state import UserView
 from mfa_conformance.webapp import app as webapp_app
@@ -31,11 +33,15 @@ from mfa_conformance.webapp.sessions import session_token
 from mfa_conformance.webapp.views import signing_in
 
 from ..mutants import ResetKeepsSessions
-from ..security_mutants import SessionTokenNotRenewed, SignOutKeepsTheSession
+from ..security_mutants import (
+    KeyOnTheSupportConsole, LockedAccountToldApart, LockLeavesTheSignInOpen, OpeningSetupRemovesTheDevice,
+    PasswordClearsTheWrongCodes, SessionTokenNotRenewed, SignOutKeepsTheSession, WaitingSignInKeepsTheOldDevice,
+)
 
 GAP = 0.3
 """Seconds between a race's two transactions: every request sent at once reads before any writes."""
 CODE_VIEW = "signing_in.code_submit"
+SETUP_VIEW = "enrollment.mfa_configuration"
 
 
 def _checked(token: str, code: str) -> tuple[int | None, int]:
@@ -88,6 +94,22 @@ def _racy_wrong_codes():
         raise CodeRejected()
 
 
+OFFERED_AGAIN = """{% extends "base.html" %}
+{% block title %}{{ L.mfa_configuration_heading }}{% endblock %}
+{% block main %}
+<h1>{{ L.mfa_configuration_heading }}</h1>
+{% with user = me %}{% include "_status.html" %}{% endwith %}
+{% with action = url_for('enrollment.choose_authenticator') %}{% include "_choose.html" %}{% endwith %}
+{% endblock %}"""
+"""The MFA Configuration page offering a new device to an enrolled user too, beside her status."""
+
+
+def _setup_offered_again():
+    with domain() as sim:
+        me = sim.mfa_status(session_token())
+    return render_template_string(OFFERED_AGAIN, me=me, apps=SUGGESTED_APPS, signed_in=True)
+
+
 class KeyOnTheStatusPage(Simulator):
     """The user's MFA status (home and Authenticator pages) shows the device's key beside its name."""
 
@@ -100,13 +122,13 @@ class KeyOnTheStatusPage(Simulator):
                         device_name=f"{device.name} (key {device.secret})", locked=view.locked)
 
 
-def _with_view(view: Callable[[], object]) -> Callable[[], None]:
+def _with_view(view: Callable[[], object], endpoint: str = CODE_VIEW) -> Callable[[], None]:
     def install() -> None:
         original = webapp_app.create_app
 
         def create_app(config) -> Flask:
             app = original(config)
-            app.view_functions[CODE_VIEW] = view
+            app.view_functions[endpoint] = view
             return app
 
         webapp_app.create_app = create_app  # type: ignore[assignment]
@@ -117,6 +139,14 @@ def _with_view(view: Callable[[], object]) -> Callable[[], None]:
 def _with_simulator(cls: type[Simulator]) -> Callable[[], None]:
     def install() -> None:
         store.Simulator = cls  # type: ignore[misc]
+
+    return install
+
+
+def _together(*installs: Callable[[], None]) -> Callable[[], None]:
+    def install() -> None:
+        for each in installs:
+            each()
 
     return install
 
@@ -133,6 +163,13 @@ BUILDS: dict[str, Callable[[], None]] = {
     "session_token_not_renewed": _with_simulator(SessionTokenNotRenewed),
     "no_password_limit": _without_password_lock,
     "key_on_the_status_page": _with_simulator(KeyOnTheStatusPage),
+    "opening_setup_removes_the_device": _together(_with_simulator(OpeningSetupRemovesTheDevice),
+                                                  _with_view(_setup_offered_again, SETUP_VIEW)),
+    "waiting_sign_in_keeps_the_old_device": _with_simulator(WaitingSignInKeepsTheOldDevice),
+    "lock_leaves_the_sign_in_open": _with_simulator(LockLeavesTheSignInOpen),
+    "password_clears_the_wrong_codes": _with_simulator(PasswordClearsTheWrongCodes),
+    "locked_account_told_apart": _with_simulator(LockedAccountToldApart),
+    "key_on_the_support_console": _with_simulator(KeyOnTheSupportConsole),
 }
 
 

@@ -74,10 +74,10 @@ def test_two_clicks_lead_from_a_failing_requirement_to_the_failing_step(page) ->
 def test_every_skip_shows_its_reason(page) -> None:
     expect = sync_api.expect
     reasons = page.locator("#skips tbody tr")
-    expect(reasons).to_have_count(2)
+    expect(reasons).to_have_count(3)
     expect(reasons.first).to_contain_text("lacks the capability 'support-console'")
     skipped = page.locator(".scenario.o-skipped .skip-reason")
-    expect(skipped).to_have_count(2)
+    expect(skipped).to_have_count(3)
 
 
 def test_the_filter_hides_passed_scenarios(page) -> None:
