@@ -50,6 +50,8 @@ class Plan:
     env: Mapping[str, str] = field(default_factory=dict)
     surveyed: bool = False
     """Declare what `mfa-conformance survey` finds on the same --sut first, as a vendor would."""
+    reports: bool = False
+    """Give the run a report folder of its own (`mfa-conformance run` writes to ./reports otherwise)."""
 
 
 def acceptance_run(sut: str, *extra: str) -> list[str]:
@@ -83,6 +85,8 @@ def _run(plan: Plan, folder: Path, key: str) -> SuiteRun:
         if survey.returncode != 0:
             return SuiteRun(f"mfa-conformance survey --sut {sut}", survey.returncode, [], survey.stdout + survey.stderr)
         argv += ["--positions", str(found)]
+    if plan.reports:
+        argv += ["--report-dir", str(folder / f"{name}.reports")]
     outcomes = folder / f"{name}.json" if plan.record else None
     if outcomes is not None:
         argv += ["-p", "tests.scenario_outcomes", "--scenario-outcomes", str(outcomes)]

@@ -74,7 +74,7 @@ def planned_runs() -> dict[str, Plan]:
     cli = str(Path(sys.executable).with_name("mfa-conformance"))
     plan = {"simulator": Plan(acceptance_run("simulator")),
             "simulator@other": Plan(acceptance_run("simulator"), positions=OTHER),
-            "cli": Plan([cli, "run", "--sut", f"tests.mutants:{CLI_VARIANT}"], record=False)}
+            "cli": Plan([cli, "run", "--sut", f"tests.mutants:{CLI_VARIANT}"], record=False, reports=True)}
     for name, variant in VARIANTS.items():
         plan[name] = Plan(acceptance_run(f"tests.mutants:{name}"))
         plan[f"{name}@other"] = Plan(acceptance_run(f"tests.mutants:{name}", "-m", variant.breaks),

@@ -131,10 +131,10 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         return data
     if not isinstance(parent, str) or not parent:
         raise ProfileError(f"profile {path}: 'extends' must be a file name or the name of a shipped profile")
-    return _merge(_read(_parent_profile(path, parent), (*seen, path)), data)
+    return _merge(_read(parent_profile(path, parent), (*seen, path)), data)
 
 
-def _parent_profile(path: Path, parent: str) -> Path:
+def parent_profile(path: Path, parent: str) -> Path:
     """`extends = "reference"` names a shipped profile from any folder; a file name is
     relative to the profile that names it."""
     beside = (path.parent / parent).resolve()

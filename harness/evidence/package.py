@@ -34,6 +34,7 @@ from ..report.writer import REPORT_FILES
 from .archive import canonical_zip
 from .attestation import ATTESTATION, BESIDE, envelope_line, file_subjects, predicate, statement, system_subject
 from .cli import EvidenceError, run_command
+from ..driver.browser.profile import parent_profile
 from .profile import dumps, read_profile_chain, scrub
 from .signing import fingerprint, load_private_key, public_pem, sign
 
@@ -133,7 +134,7 @@ def _profile_members(results: Results, given: Path | None, directory: Path) -> t
     for source, data in chain:
         clean, gone = scrub(data)
         if "extends" in clean:
-            clean["extends"] = names[(source.parent / data["extends"]).resolve()].removeprefix(PROFILE)
+            clean["extends"] = names[parent_profile(source, data["extends"]).resolve()].removeprefix(PROFILE)
         header = (f"The profile {source.name} as the run used it, every password and secret removed\n"
                   f"({', '.join(gone) if gone else 'none held'}); comments are not kept.")
         members[names[source]] = dumps(clean, header).encode("utf-8")

@@ -25,7 +25,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..driver.browser.profile import LOCATOR_KINDS
+from ..driver.browser.profile import LOCATOR_KINDS, parent_profile
 from .cli import EvidenceError
 
 __all__ = ["SECRET_WORDS", "scrub", "dumps", "read_profile_chain"]
@@ -106,7 +106,7 @@ def read_profile_chain(path: Path) -> list[tuple[Path, dict]]:
             return chain
         if not isinstance(parent, str):
             raise EvidenceError(f"profile {path}: 'extends' must be a file name")
-        path = path.parent / parent
+        path = parent_profile(path, parent)  # a file beside it, or a shipped profile by name
 
 
 # ── TOML, written ───────────────────────────────────────────────────────────

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.evidence.profile import dumps, scrub
+from mfa_conformance.evidence.profile import dumps, read_profile_chain, scrub
 from mfa_conformance.profiles import __file__ as profiles_init
 
 PROFILES = sorted(Path(profiles_init).parent.glob("*.toml"))
@@ -52,3 +52,12 @@ def test_secrets_go_by_their_key_and_locators_stay() -> None:
     }
     assert removed == ["system.api_key", "system.ws_endpoint (a password in a URL)", "personas.Dana.password",
                        "notes[0] (a Key URI)", "Secrets", "TOKEN", "passphrases"]
+
+
+def test_a_profile_that_extends_a_shipped_one_by_name_is_read_whole(tmp_path: Path) -> None:
+    """`extends = "reference"` names the shipped profile from any folder, as the browser driver reads it."""
+    vendor = tmp_path / "vendor.toml"
+    vendor.write_text('extends = "reference"\n[system]\nname = "a vendor"\n', encoding="utf-8")
+    chain = read_profile_chain(vendor)
+    assert [path.name for path, _ in chain] == ["vendor.toml", "reference.toml"]
+    assert chain[1][0] == (Path(profiles_init).parent / "reference.toml").resolve()
