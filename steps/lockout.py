@@ -16,11 +16,23 @@ from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused
 from mfa_conformance.positions import Declaration
 
-from .cast import Cast, require
+from .cast import Cast, Persona, require
 from .outcome import Outcome, attempt, expect_refusal
 
 AS_MANY = "as many wrong codes in a row as lock code entry"
 ONE_FEWER = "one wrong code fewer in a row than lock code entry"
+
+
+def right_code_locked_out(persona: Persona, action: str) -> bool:
+    """Sign in anew and enter the phone's own code: True when that is refused as locked (another
+    refusal fails the step), False when it signs in."""
+    try:
+        persona.sign_in()
+        persona.enter_code()
+    except Refused as other:
+        expect_refusal(action, other, refused.MfaLocked)
+        return True
+    return False
 
 
 def wrong_codes(cast: Cast, name: str, count: int) -> Outcome:
@@ -67,12 +79,7 @@ def _(cast: Cast, outcome: Outcome, name: str) -> None:
     if isinstance(outcome.error, refused.MfaLocked):
         return
     outcome.refused_as(refused.CodeRejected)
-    persona = cast[name]
-    try:
-        persona.sign_in()
-        persona.enter_code()
-    except Refused as other:
-        expect_refusal(f"{name}'s next sign-in, with the code her phone shows", other, refused.MfaLocked)
+    if right_code_locked_out(cast[name], f"{name}'s next sign-in, with the code her phone shows"):
         return
     raise AssertionError(f"{name} was not told that her code entry is locked: the last wrong code was answered as "
                          f"wrong, and then the code her phone shows signed her in")
