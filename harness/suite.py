@@ -9,8 +9,8 @@ pytest_plugins = [
     "mfa_conformance.report.plugin",
     "mfa_conformance.steps.starting_state",
     "mfa_conformance.steps.common",
+    "mfa_conformance.steps.lockout",  # before signing_in, which imports it (pytest rewrites its asserts first)
     "mfa_conformance.steps.signing_in",
-    "mfa_conformance.steps.lockout",
     "mfa_conformance.steps.enrollment",
     "mfa_conformance.steps.enforcement",
     "mfa_conformance.steps.user_management",
