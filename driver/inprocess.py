@@ -257,6 +257,15 @@ class InProcessSystem(SystemUnderTest):
     def create_user(self, practice: str, username: str, password: str, *, account_holder: bool = False) -> None:
         self._sim.create_user(practice, username, password, account_holder=account_holder)
 
+    @_translated
+    def seed_device(self, username: str, device_name: str) -> str:
+        return self._sim.seed_device(username, device_name)
+
+    @_translated
+    def seed_practice_settings(self, practice: str, *, enforced: bool | None = None,
+                               safelist: Sequence[str] | None = None) -> None:
+        self._sim.seed_practice_settings(practice, enforced=enforced, safelist=safelist)
+
     def now(self) -> float:
         return self._sim.clock()
 

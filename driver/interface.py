@@ -54,6 +54,10 @@ class Capability(str, Enum):
     """Use a copy of a session, as whoever took its cookie or token would (`Session.copy`)."""
     SESSION_IDENTIFIER = "session-identifier"
     """Read the identifier a session is known by (`Session.identifier`), to see it change."""
+    STATE_SEEDING = "state-seeding"
+    """Give an account a device and a practice its settings directly (`seed_device`,
+    `seed_practice_settings`): a scenario reaches its starting state without walking
+    screens it is not about, and walks them where it is."""
     PAGES_VISITED = "pages-visited"
     """Tell every page (screen, response) the system showed in the scenario and where it came from
     (`SystemUnderTest.pages_visited`)."""
@@ -327,6 +331,18 @@ class SystemUnderTest(ABC):
 
     def create_user(self, practice: str, username: str, password: str, *, account_holder: bool = False) -> None:
         raise CapabilityMissing(Capability.SEEDING)
+
+    def seed_device(self, username: str, device_name: str) -> str:
+        """Give an account an enrolled device as if set up through the screens. Returns the
+        device's TOTP Key URI (the persona's phone takes it, as it would from the QR code);
+        it holds the secret, so it is never logged. Needs Capability.STATE_SEEDING."""
+        raise CapabilityMissing(Capability.STATE_SEEDING)
+
+    def seed_practice_settings(self, practice: str, *, enforced: bool | None = None,
+                               safelist: Sequence[str] | None = None) -> None:
+        """Set a practice's Practice Security Settings as its account holder would save them
+        (None: leave as it is). Needs Capability.STATE_SEEDING."""
+        raise CapabilityMissing(Capability.STATE_SEEDING)
 
     # Clock
     def now(self) -> float:

@@ -1,7 +1,8 @@
-"""A persona's authenticator app: it learns a key only by scanning a QR image.
+"""A persona's authenticator app: it learns a key by scanning a QR image.
 
-The harness never reads a secret from the system under test: it decodes the
-QR code the system displays, as a phone camera would, and computes codes with
+The harness reads a secret from the system only as a phone would: it decodes
+the QR code the system displays, as a camera would (state seeding hands over a
+seeded device's Key URI, the QR code's text, instead), and computes codes with
 pyotp on the system's clock. A key, once scanned, never leaves this object
 (its repr and every error message leave the secret out).
 """
@@ -200,6 +201,14 @@ class AuthenticatorApp:
         self._keys[key.account] = key
         self._shown.pop(key.account, None)
         self.last_scanned = key
+        return key
+
+    def add(self, key_uri: str) -> KeyUri:
+        """A key handed over with its device by state seeding (Capability.STATE_SEEDING), read as
+        the QR code's text would be."""
+        key = KeyUri.parse(key_uri)
+        self._keys[key.account] = key
+        self._shown.pop(key.account, None)
         return key
 
     @property

@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 
+from . import totp
 from .base import Base
-from .errors import DuplicateName, UnknownUser
-from .state import Practice, User
+from .enrollment import ISSUER
+from .errors import AlreadyEnrolled, DuplicateName, MfaNotAvailable, UnknownUser
+from .safelist import parse_safelist
+from .state import Device, Practice, User
 
 __all__ = ["Accounts", "hash_password", "password_matches"]
 
@@ -45,3 +49,36 @@ class Accounts(Base):
             password_hash=hash_password(password, salt),
             account_holder=account_holder,
         )
+
+    # A starting state set directly, as the test hooks' state seeding does: the same state the
+    # screens would have left, without walking them (the enrollment's code is not spent).
+    def seed_device(self, username: str, device_name: str) -> str:
+        """An enrolled device for the user; returns its Key URI, as its QR code would hold it."""
+        user = self.state.users.get(username)
+        if user is None:
+            raise UnknownUser(f"No user named {username!r}.")
+        practice = self.state.practices[user.practice]
+        if not practice.mfa_available:
+            raise MfaNotAvailable()
+        if user.device is not None and not self.options.several_devices:
+            raise AlreadyEnrolled()
+        secret = totp.new_secret()
+        device = Device(name=device_name.strip(), secret=secret, last_step=-1)
+        if user.device is None:
+            user.device = device
+        else:
+            user.more_devices.append(device)
+        return totp.provisioning_uri(secret, account=user.username, issuer=f"{ISSUER} {practice.name}")
+
+    def seed_practice_settings(self, practice: str, *, enforced: bool | None = None,
+                               safelist: Iterable[str] | None = None) -> None:
+        found = self.state.practices.get(practice)
+        if found is None:
+            raise UnknownUser(f"No practice named {practice!r}.")
+        if enforced and not found.mfa_available:
+            raise MfaNotAvailable()
+        entries = None if safelist is None else parse_safelist(safelist, normalise=self.options.safelist_normalises)
+        if enforced is not None:
+            found.enforced = enforced
+        if entries is not None:
+            found.safelist = entries

@@ -134,6 +134,15 @@ class Persona:
         self.device_name = name
         self.enrolled_with = self.phone
 
+    def seed_device(self) -> None:
+        """The end of the self-enrollment journey, set directly (Capability.STATE_SEEDING): the phone
+        takes the device's key as it would from the QR code."""
+        if self.adopted:
+            return
+        name = f"{self.name}'s phone"
+        self.phone.add(self.system.seed_device(self.account.username, name))
+        self.device_name, self.enrolled_with = name, self.phone
+
     def set_up_mfa(self) -> None:
         """The whole self-enrollment journey, then sign out; nothing to do for an
         account that starts the scenario enrolled with this phone already."""
@@ -164,9 +173,13 @@ class Persona:
 class Cast:
     """Practices and personas of one scenario, each with unique names on the system."""
 
-    def __init__(self, system: SystemUnderTest, ledger: Ledger | None = None) -> None:
+    def __init__(self, system: SystemUnderTest, ledger: Ledger | None = None,
+                 about: frozenset[str] = frozenset()) -> None:
         self.system = system
         self.ledger = ledger or Ledger()
+        self.about = about
+        """The requirements the scenario checks (its tags): where a starting state is their subject,
+        it is reached through the screens, never set directly (`seeds`)."""
         self.settled = Capability.SEEDING in system.capabilities
         """Always true for fresh seeded accounts: they start where every scenario starts."""
         self.aborted = False
@@ -184,6 +197,14 @@ class Cast:
         self.unchecked: list[str] = []
         """The details the scenario would have checked and the system's screens do not show, each with
         the system's reason (`shown`); the scenario's report lists them."""
+
+    def seeds(self, area: str, feature: Feature | None = None) -> bool:
+        """Whether a Given step may set its state directly rather than walk the screens: the system
+        can, the product has the feature (else the walk meets its absence), and the scenario checks no
+        requirement of the area (`ENR`, `ENF`, `SAF`), whose screens are then what it is about."""
+        return (Capability.STATE_SEEDING in self.system.capabilities
+                and (feature is None or feature not in self.system.lacks)
+                and not any(tag.startswith(f"{area}-") for tag in self.about))
 
     def __getitem__(self, name: str) -> Persona:
         try:

@@ -27,7 +27,7 @@ def cast(request: pytest.FixtureRequest, system: SystemUnderTest, ledger: Ledger
     ledger.waited_for.clear()
     ledger.waits.clear()
     system.wait_real = ledger.wait_real  # the product's own waits (rate limits) are told and counted too
-    cast = Cast(system, ledger)
+    cast = Cast(system, ledger, about=frozenset(marker.name for marker in request.node.iter_markers()))
     request.node.stash[UNCHECKED] = cast.unchecked
     yield cast
     record(cast, failed=getattr(request.node, "_mfa_failed", False))

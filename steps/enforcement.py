@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from mfa_conformance.driver import Feature
+
 from .cast import Cast
 from .outcome import Outcome, attempt
 
@@ -23,6 +25,9 @@ def _(outcome: Outcome) -> None:
 
 @given(parsers.parse("{practice} enforces MFA for all users"))
 def _(cast: Cast, practice: str) -> None:
+    if cast.seeds("ENF", Feature.ENFORCEMENT):
+        cast.system.seed_practice_settings(cast.practice(practice), enforced=True)
+        return
     holder = cast.holder_of(cast.practice(practice))
     holder.ensure_signed_in().set_enforcement(True)
     holder.sign_out()

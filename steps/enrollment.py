@@ -52,7 +52,11 @@ def _suggests(system: SystemUnderTest, apps: tuple[str, ...], where: str) -> Non
 
 @given(parsers.re(rf"(?P<name>\w+) has set up MFA with {PRONOUN} phone"))
 def _(cast: Cast, name: str) -> None:
-    cast[name].set_up_mfa()
+    persona = cast[name]
+    if cast.seeds("ENR"):
+        persona.seed_device()
+    else:
+        persona.set_up_mfa()
 
 
 @given(parsers.re(rf"(?P<name>\w+) scans the QR code with {PRONOUN} phone"))

@@ -6,6 +6,7 @@ import ipaddress
 
 from pytest_bdd import given, parsers, then, when
 
+from mfa_conformance.driver import Feature
 from mfa_conformance.driver import errors as refused
 
 from .cast import Cast
@@ -27,13 +28,20 @@ def _(cast: Cast, name: str, datatable: list[list[str]]) -> Outcome:
 
 @given(parsers.re(r"(?P<name>\w+) has saved the IP safelist \"(?P<entry>[^\"]+)\""))
 def _(cast: Cast, name: str, entry: str) -> None:
-    holder = cast[name]
-    holder.ensure_signed_in().set_safelist([entry])
+    _saved(cast, name, [entry])
 
 
 @given(parsers.parse("{name} has saved an empty IP safelist"))
 def _(cast: Cast, name: str) -> None:
-    cast[name].ensure_signed_in().set_safelist([])
+    _saved(cast, name, [])
+
+
+def _saved(cast: Cast, name: str, entries: list[str]) -> None:
+    holder = cast[name]
+    if cast.seeds("SAF", Feature.SAFELIST):
+        cast.system.seed_practice_settings(holder.practice, safelist=entries)
+    else:
+        holder.ensure_signed_in().set_safelist(entries)
 
 
 @when(parsers.re(r"(?P<name>\w+) saves the IP safelist \"(?P<good>[^\"]+)\" with the entry \"(?P<bad>[^\"]*)\""),

@@ -85,6 +85,17 @@ class TestHooks:
         self._call("/users", {"practice": practice, "username": username, "password": password,
                               "account_holder": account_holder})
 
+    def seed_device(self, username: str, device_name: str) -> str:
+        return str(self._call("/devices", {"username": username, "device_name": device_name})["key_uri"])
+
+    def seed_practice_settings(self, practice: str, enforced: bool | None, safelist: list[str] | None) -> None:
+        data: dict[str, object] = {"practice": practice}
+        if enforced is not None:
+            data["enforced"] = enforced
+        if safelist is not None:
+            data["safelist"] = safelist
+        self._call("/practice-settings", data)
+
     def now(self) -> float:
         return float(self._call("/clock")["now"])
 

@@ -41,7 +41,7 @@ REFUSALS = tuple(
     and issubclass(getattr(errors, name), errors.Refused)
 )
 """Every refusal a screen can show (seeding's DuplicateName never reaches a screen)."""
-HOOK_CAPABILITIES = ("seeding", "clock", "client-address", "support-console")
+HOOK_CAPABILITIES = ("seeding", "state-seeding", "clock", "client-address", "support-console")
 SYSTEM_KEYS = {"name": str, "capabilities": (str, list), "test_hooks": str, "timeout_ms": int,
                "code_latency": (int, float), "support_password_env": str, "reuse_browser_contexts": bool,
                "sign_in_guess_limit": int, "session_cookie": str, "sign_ins_per_minute": int,

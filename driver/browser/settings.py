@@ -29,7 +29,7 @@ def default_chromium() -> Path:
 
 
 DEFAULT_CHROMIUM = CHROMIUM_CANDIDATES[-1]
-HOOKED = {Capability.SEEDING, Capability.CLOCK, Capability.CLIENT_ADDRESS}
+HOOKED = {Capability.SEEDING, Capability.STATE_SEEDING, Capability.CLOCK, Capability.CLIENT_ADDRESS}
 """Capabilities that only the test-hook protocol provides."""
 
 

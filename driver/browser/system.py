@@ -354,6 +354,14 @@ class BrowserSystem(SystemUnderTest):
     def create_user(self, practice: str, username: str, password: str, *, account_holder: bool = False) -> None:
         self._hook(Capability.SEEDING).create_user(practice, username, password, account_holder)
 
+    def seed_device(self, username: str, device_name: str) -> str:
+        return self._hook(Capability.STATE_SEEDING).seed_device(username, device_name)
+
+    def seed_practice_settings(self, practice: str, *, enforced: bool | None = None,
+                               safelist: Sequence[str] | None = None) -> None:
+        self._hook(Capability.STATE_SEEDING).seed_practice_settings(
+            practice, enforced, None if safelist is None else list(safelist))
+
     def now(self) -> float:
         if Capability.CLOCK in self.capabilities and self._hooks is not None:
             return self._hooks.now()

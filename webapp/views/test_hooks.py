@@ -1,4 +1,4 @@
-"""Test hooks: seeding and the clock, as JSON, only with `serve --test-hooks`.
+"""Test hooks: seeding (accounts, and the state a scenario starts from) and the clock, as JSON, only with `serve --test-hooks`.
 
 Without the flag this blueprint is not registered and every path under
 /_test answers 404; with it, only a loopback client reaches it (security.py),
@@ -24,11 +24,11 @@ from mfa_conformance.simulator import errors as refusals
 from ..context import ADDRESS_HEADER, CLOCK_HEADER, REFUSAL_STATUS, clock_lane, domain, request_too_large
 from ..store import MAX_TIME, valid_time
 
-__all__ = ["blueprint", "HOOKS", "MAX_NAME", "MAX_PASSWORD"]
+__all__ = ["blueprint", "HOOKS", "MAX_NAME", "MAX_PASSWORD", "MAX_SAFELIST_ENTRIES"]
 
 blueprint = Blueprint("test_hooks", __name__, url_prefix="/_test")
 
-HOOKS = ("seeding", "clock", "client-address", "support-console")
+HOOKS = ("seeding", "state-seeding", "clock", "client-address", "support-console")
 MAX_NAME = 200
 """Longest practice name or username a hook accepts."""
 MAX_PASSWORD = 1024
@@ -37,7 +37,10 @@ FIELDS = {
     "/practices": {"name": str, "mfa_available": bool},
     "/users": {"practice": str, "username": str, "password": str, "account_holder": bool},
     "/clock": {"set": float, "advance": float},
+    "/devices": {"username": str, "device_name": str},
+    "/practice-settings": {"practice": str, "enforced": bool, "safelist": list},
 }
+MAX_SAFELIST_ENTRIES = 1000
 
 
 class BadHookRequest(Exception):
@@ -81,6 +84,10 @@ def _body(hook: str) -> dict:
         elif kind is bool:
             if not isinstance(value, bool):
                 raise BadHookRequest(f"{name} must be true or false")
+        elif kind is list:
+            if (not isinstance(value, list) or len(value) > MAX_SAFELIST_ENTRIES
+                    or not all(isinstance(v, str) and len(v) <= MAX_NAME and _encodable(v) for v in value)):
+                raise BadHookRequest(f"{name} must be a list of at most {MAX_SAFELIST_ENTRIES} texts")
         elif not isinstance(value, str) or not value.strip():
             raise BadHookRequest(f"{name} must be non-empty text")
         elif len(value) > (MAX_PASSWORD if name == "password" else MAX_NAME):
@@ -127,6 +134,29 @@ def create_user():
         sim.create_user(data["practice"], data["username"], data["password"],
                         account_holder=data.get("account_holder", False))
     return jsonify(created=data["username"]), 201
+
+
+@blueprint.post("/devices")
+def seed_device():
+    """An enrolled device, as the screens would leave it; the answer is its Key URI (secret included),
+    for the harness's phone: loopback only, like every hook, and never logged."""
+    data = _body("/devices")
+    missing = [name for name in ("username", "device_name") if name not in data]
+    if missing:
+        raise BadHookRequest(f"{', '.join(missing)} required")
+    with domain() as sim:
+        uri = sim.seed_device(data["username"], data["device_name"])
+    return jsonify(key_uri=uri), 201
+
+
+@blueprint.post("/practice-settings")
+def seed_practice_settings():
+    data = _body("/practice-settings")
+    if "practice" not in data:
+        raise BadHookRequest("practice is required")
+    with domain() as sim:
+        sim.seed_practice_settings(data["practice"], enforced=data.get("enforced"), safelist=data.get("safelist"))
+    return jsonify(saved=data["practice"]), 200
 
 
 @blueprint.get("/clock")
