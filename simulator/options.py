@@ -44,3 +44,10 @@ class Options:
     """The safelist does not bind account holders."""
     several_devices: bool = False
     """An enrolled user may add more devices."""
+    safelist_like_wrong_password: bool = False
+    """From outside the safelist any password is answered, and counted, exactly as a wrong one."""
+    password_reset: bool = False
+    """A user who forgot her password may reset it herself (password_reset.py); the reference has none."""
+    password_reset_signs_out: bool = False
+    """After a password reset the user is at the sign-in page, not the code prompt. The how-to has no
+    password reset: not a position, both answers keep the second factor."""

@@ -3,7 +3,9 @@ setup screen when the practice requires MFA and the user has none.
 
 The options decide what the how-to leaves open: how many wrong codes lock code
 entry and whether waiting unlocks it, how much clock drift a code may have,
-whether the safelist binds account holders and whether it spares the code..
+whether the safelist binds account holders and whether it spares the code,
+and whether the right password from outside the safelist is told so or answered
+like a wrong one.
 
 Password guesses are limited (guessing.py). A code is checked and its time
 step recorded under the simulator's lock, so the same code sent at once from
@@ -16,10 +18,10 @@ from __future__ import annotations
 import secrets
 
 from . import totp
-from .errors import AddressNotAllowed, CodeRejected, MfaLocked, SessionEnded, WrongCredentials
+from .errors import AddressNotAllowed, CodeRejected, MfaError, MfaLocked, SessionEnded, WrongCredentials
 from .guessing import PasswordGuessing
 from .safelist import allows
-from .state import Session, Stage
+from .state import Session, Stage, User
 
 __all__ = ["SigningIn"]
 
@@ -30,13 +32,17 @@ class SigningIn(PasswordGuessing):
     def sign_in(self, username: str, password: str, *, address: str = DEFAULT_ADDRESS) -> tuple[str, Stage]:
         """A new session token and the stage it starts in."""
         user = self.state.users.get(username)
+        shut_out = user is not None and self._shut_out(user, address)
+        if shut_out and self.options.safelist_like_wrong_password:
+            assert user is not None
+            raise self._answer_outside_the_safelist(user, password)
         if not self._password_accepted(username, user, password):
             raise WrongCredentials()
         assert user is not None
+        if shut_out:
+            raise AddressNotAllowed()
         practice = self.state.practices[user.practice]
         listed = allows(practice.safelist, address)
-        if not listed and not (user.account_holder and self.options.safelist_exempts_holders):
-            raise AddressNotAllowed()
         if self._locked(user):
             raise MfaLocked()
         self._lift_expired_lock(user)
@@ -52,6 +58,18 @@ class SigningIn(PasswordGuessing):
         token = secrets.token_urlsafe(24)
         self.state.sessions[token] = Session(token=token, username=username, stage=stage)
         return token, stage
+
+    def _shut_out(self, user: User, address: str) -> bool:
+        """The address is outside the practice's non-empty safelist, and the safelist binds the user."""
+        practice = self.state.practices[user.practice]
+        exempt = user.account_holder and self.options.safelist_exempts_holders
+        return not exempt and not allows(practice.safelist, address)
+
+    def _answer_outside_the_safelist(self, user: User, password: str) -> MfaError:
+        """Under safelist_like_wrong_password: any password from outside the safelist, before it is
+        looked at, counted as a wrong one and answered as one, so nobody there learns whether it was right."""
+        self._password_accepted(user.username, None, password)  # no user: counted as a wrong password
+        return WrongCredentials()
 
     def submit_code(self, token: str, code: str) -> Stage:
         with self.lock:  # check and record the time step (or the wrong code) as one step

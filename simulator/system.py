@@ -12,6 +12,7 @@ from .enrollment import Enrollment
 from .guessing import PASSWORD_GUESS_LIMIT
 from .renewal import SessionRenewal
 from .options import Options
+from .password_reset import PasswordReset
 from .safelist import SafelistSettings
 from .signing_in import SigningIn
 from .state import State
@@ -20,7 +21,8 @@ from .support import Support
 __all__ = ["Simulator"]
 
 
-class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, Support, SessionRenewal):
+class Simulator(Accounts, SigningIn, Enrollment, Enforcement, SafelistSettings, Support, SessionRenewal,
+                PasswordReset):
     """Every documented action, as methods taking a session token.
 
     Each method either completes or raises an `MfaError` having changed nothing.

@@ -1,7 +1,8 @@
 """The reference simulator's defences that the security feature checks end to end
 (features/security.feature): password guessing is limited, codes sent at
 once from several sessions are checked one at a time, and none of the bugs
-MFA products shipped (SEC-08 to SEC-13) is in it.
+MFA products shipped (SEC-08 to SEC-15) is in it, in either alternative of
+the positions SEC-14 and SEC-15 check.
 
 The threads here start together behind a barrier; what is asserted holds
 whatever order they run in, so nothing depends on timing.
@@ -117,7 +118,7 @@ class TestCodesAtOnce:
 
 
 class TestWhatProductsShipped:
-    """The reference's side of SEC-08 to SEC-13: each defence a product was found without."""
+    """The reference's side of SEC-08 to SEC-15: each defence a product was found without."""
 
     def test_opening_the_setup_again_leaves_the_device_in_place(self) -> None:
         for options in (Options(), Options(several_devices=True)):
@@ -202,3 +203,30 @@ class TestWhatProductsShipped:
         secret = device.secret
         shown = [world.sim.support_find_user("erin"), *world.sim.user_statuses(world.sign_in_fully("dana"))]
         assert all(secret not in repr(view) for view in shown)
+
+    def test_outside_the_safelist_the_answer_tells_no_password_where_it_says_so(self) -> None:
+        world = build_world(options=Options(safelist_like_wrong_password=True))
+        world.sim.set_safelist(world.sign_in_fully("dana"), ["203.0.113.0/24"])
+        said = set()
+        for username, password in (("erin", PASSWORD), ("erin", "not the password"), ("nobody-at-all", PASSWORD)):
+            with pytest.raises(errors.MfaError) as refusal:
+                world.sim.sign_in(username, password, address="198.51.100.7")
+            said.add((type(refusal.value), str(refusal.value)))
+        assert said == {(errors.WrongCredentials, errors.WrongCredentials.message)}
+
+    @pytest.mark.parametrize("signs_out", [False, True], ids=["code-prompt", "sign-in-page"])
+    def test_a_password_reset_never_signs_in_past_the_code(self, signs_out: bool) -> None:
+        world = build_world(options=Options(password_reset=True, password_reset_signs_out=signs_out))
+        phone = world.enrolled("erin")
+        answer = world.sim.reset_password("erin", "a new password")
+        if signs_out:
+            assert answer is None
+            token, stage = world.sim.sign_in("erin", "a new password")
+        else:
+            assert answer is not None
+            token, stage = answer
+        assert stage is Stage.CODE_REQUIRED
+        with pytest.raises(errors.CodeRequired):
+            world.sim.enter_application(token)
+        world.fresh_step()
+        assert world.sim.submit_code(token, phone.code()) is Stage.SIGNED_IN

@@ -19,7 +19,9 @@ def test_the_default_options_are_the_catalogues_readings() -> None:
     assert Options() == Options(wrong_code_limit=5, lock_shown_next=False, lockout_wait=0.0, drift_steps=1, search_ignores_case=False,
                                 self_reset=False, reset_ends_sessions=True, enforcement_ends_sessions=False,
                                 safelist_normalises=False, safelist_spares_code=False,
-                                safelist_exempts_holders=False, several_devices=False)
+                                safelist_exempts_holders=False, several_devices=False,
+                                safelist_like_wrong_password=False, password_reset=False,
+                                password_reset_signs_out=False)
 
 
 def test_a_lock_shown_at_the_next_attempt_answers_the_locking_code_as_wrong() -> None:
@@ -211,3 +213,45 @@ def test_several_devices_each_sign_in_and_a_reset_removes_them_all() -> None:
     token = one.sign_in_fully("erin", one.enrolled("erin"))
     with pytest.raises(errors.AlreadyEnrolled):
         one.sim.begin_enrollment(token)
+
+
+def test_outside_the_safelist_any_password_may_be_answered_and_counted_as_a_wrong_one() -> None:
+    from mfa_conformance.simulator.guessing import PASSWORD_GUESS_LIMIT
+
+    world = build_world(options=Options(safelist_like_wrong_password=True))
+    world.sim.set_safelist(world.sign_in_fully("dana"), ["203.0.113.0/24"])
+    answers = []
+    for password in ("not her password", PASSWORD):
+        with pytest.raises(errors.WrongCredentials) as refusal:
+            world.sim.sign_in("erin", password, address="198.51.100.7")
+        answers.append(str(refusal.value))
+    assert answers[0] == answers[1]
+    for n in range(PASSWORD_GUESS_LIMIT - 2):  # her own password counted as one of the guesses
+        with pytest.raises(errors.WrongCredentials):
+            world.sim.sign_in("erin", f"guess {n}", address="198.51.100.7")
+    with pytest.raises(errors.WrongCredentials):  # ten in all lock the username, inside the safelist too
+        world.sign_in("erin", address="203.0.113.25")
+    named = build_world()
+    named.sim.set_safelist(named.sign_in_fully("dana"), ["203.0.113.0/24"])
+    with pytest.raises(errors.AddressNotAllowed):
+        named.sign_in("erin", address="198.51.100.7")
+
+
+def test_a_password_reset_is_offered_only_where_the_options_say_and_ends_at_the_code_prompt() -> None:
+    with pytest.raises(NotImplementedError):
+        build_world().sim.reset_password("erin", "a new password")
+    world = build_world(options=Options(password_reset=True))
+    phone = world.enrolled("erin")
+    signed_in = world.sign_in_fully("erin", phone)
+    token, stage = world.sim.reset_password("erin", "a new password")
+    assert stage is Stage.CODE_REQUIRED
+    with pytest.raises(errors.SessionEnded):  # a change of a factor ends her sessions
+        world.sim.enter_application(signed_in)
+    with pytest.raises(errors.WrongCredentials):
+        world.sign_in("erin")  # the old password no longer signs in
+    world.fresh_step()
+    assert world.sim.submit_code(token, phone.code()) is Stage.SIGNED_IN
+    signs_out = build_world(options=Options(password_reset=True, password_reset_signs_out=True))
+    signs_out.enrolled("erin")
+    assert signs_out.sim.reset_password("erin", "a new password") is None
+    assert signs_out.sim.sign_in("erin", "a new password")[1] is Stage.CODE_REQUIRED
