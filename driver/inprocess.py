@@ -10,7 +10,9 @@ before is worth nothing after. For the security checks it offers every
 capability they need: codes sent at once from threads that start together
 (the simulator serializes its code checks itself), a copy of a session (its
 token, held by another handle), the token as the session's identifier, and
-every screen the simulator answered (inprocess_pages.py).
+every screen the simulator answered (inprocess_pages.py); and a password reset
+where the simulator has one (declared password_reset = offered), as no other
+system is asked to drive one it does not have.
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ def simulator_options(positions: Mapping[str, object]) -> simulator.Options:
         safelist_spares_code=positions.get("safelist_spares_code") == "yes",
         safelist_exempts_holders=positions.get("safelist_account_holders") == "exempt",
         several_devices=positions.get("devices_per_user") == "several",
+        safelist_like_wrong_password=positions.get("safelist_refusal") == "like-wrong-password",
+        password_reset=positions.get("password_reset") == "offered",
     )
 
 
@@ -199,7 +203,6 @@ class InProcessSystem(SystemUnderTest):
     otherwise it takes whatever the run declares (`adopt_positions`)."""
 
     name = "in-process reference simulator"
-    capabilities = frozenset(Capability)
     code_latency = 0.05
 
     def __init__(self, make: Callable[[], simulator.Simulator] = simulator.Simulator,
@@ -223,6 +226,13 @@ class InProcessSystem(SystemUnderTest):
 
     def describe(self) -> dict[str, str]:
         return {"driver": self.name, "module": f"{self._make.__module__}.{getattr(self._make, '__qualname__', self._make)}"}
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:  # type: ignore[override]
+        """Every capability; a password reset only where the simulator has one (password_reset = offered)."""
+        if self._sim.options.password_reset:
+            return frozenset(Capability)
+        return frozenset(Capability) - {Capability.PASSWORD_RESET}
 
     @property
     def password_guess_limit(self) -> int:  # type: ignore[override]
@@ -290,6 +300,13 @@ class InProcessSystem(SystemUnderTest):
 
     def pages_visited(self) -> list[Page]:
         return self._pages.pages()
+
+    @_translated
+    def reset_password(self, username: str, new_password: str) -> Session | None:
+        if Capability.PASSWORD_RESET not in self.capabilities:
+            raise errors.CapabilityMissing(Capability.PASSWORD_RESET)
+        answer = self._watched.reset_password(username, new_password)
+        return None if answer is None else InProcessSession(self._watched, answer[0])
 
 
 def simulator_system() -> InProcessSystem:

@@ -65,6 +65,10 @@ class Capability(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    PASSWORD_RESET = "password-reset"
+    """Reset a user's forgotten password as the product lets her (`SystemUnderTest.reset_password`);
+    asked of a product that declares one (password_reset = offered) only."""
+
 
 class Detail(str, Enum):
     """What a system's screens may show beyond what the how-to says they show.
@@ -372,3 +376,11 @@ class SystemUnderTest(ABC):
         """Every page the system showed since the scenario began, in order, from every
         session (and every request's address, for a web product). Needs Capability.PAGES_VISITED."""
         raise CapabilityMissing(Capability.PAGES_VISITED)
+
+    def reset_password(self, username: str, new_password: str) -> Session | None:
+        """Reset the user's forgotten password as the product lets her (its link or token, and whatever
+        else it asks, followed by the driver), choosing `new_password`. Returns the session her browser
+        is left in (at the code prompt, or wherever the product put it), or None where the product shows
+        its sign-in page. Only for a product that declares a password reset (password_reset = offered).
+        Needs Capability.PASSWORD_RESET."""
+        raise CapabilityMissing(Capability.PASSWORD_RESET)
