@@ -55,7 +55,7 @@ Feature: IP safelist
 
   Rule: Sign-in is allowed only from safelisted addresses
 
-    @SAF-20 @needs-client-address @interpreted
+    @SAF-20 @needs-client-address @interpreted @position:safelist_refusal
     Scenario Outline: Erin signs in from <address>
       Given Dana has saved the IP safelist "203.0.113.0/24"
       When Erin signs in with her password from <address>
@@ -66,7 +66,7 @@ Feature: IP safelist
         | 203.0.113.25 | signed in                               |
         | 198.51.100.7 | refused because of her address          |
 
-    @SAF-20 @needs-client-address @interpreted @position:safelist_account_holders=bound
+    @SAF-20 @needs-client-address @interpreted @position:safelist_account_holders=bound @position:safelist_refusal
     Example: The safelist applies to the account holder too
       Given Dana has saved the IP safelist "203.0.113.0/24"
       When Dana signs in with her password from 198.51.100.7
@@ -78,7 +78,7 @@ Feature: IP safelist
       When Dana signs in with her password from 198.51.100.7
       Then Dana is signed in
 
-    @SAF-20 @needs-client-address @interpreted
+    @SAF-20 @needs-client-address @interpreted @position:safelist_refusal
     Example: A user with MFA is refused from outside the safelist before any code
       Given Erin has set up MFA with her phone
       And Dana has saved the IP safelist "203.0.113.0/24"

@@ -8,7 +8,9 @@ Feature: Security against the attacks MFA exists to stop
   that way skips the check, naming what it lacks. SEC-08 onward come from bugs
   MFA products shipped (the catalogue names each tracker entry): someone who has
   a password but not the phone, or has found a lost phone, tries the flows every
-  user has.
+  user has. SEC-14 and SEC-15 check what a system declares it has (a safelist
+  that answers like a wrong password, a password reset): where it declares the
+  other alternative they are not applicable, with the declaration named.
 
   Background:
     Given Riverside Clinic is a practice where MFA is available
@@ -162,3 +164,22 @@ Feature: Security against the attacks MFA exists to stop
       And Dana looks up Erin in User Settings
       And vendor support resets Erin's MFA
       Then no page shown since Erin saved her device holds her key
+
+  Rule: From outside the IP safelist, the answer does not tell the right password
+
+    @SEC-14 @security @needs-client-address @position:safelist_refusal=like-wrong-password
+    Example: From outside the safelist, Erin's own password is answered exactly as a wrong one
+      Given Dana has saved the IP safelist "203.0.113.0/24"
+      When someone tries a wrong password for Erin from 198.51.100.7
+      And someone tries Erin's own password from 198.51.100.7
+      Then Erin's own password is answered exactly as the wrong one was
+
+  Rule: A password reset never passes the second factor
+
+    # Seeding: the check changes Erin's password, which only a fresh account can afford.
+    @SEC-15 @security @needs-seeding @needs-password-reset @position:password_reset=offered
+    Example: After resetting her forgotten password Erin is still asked for her code
+      Given Erin has set up MFA with her phone
+      When Erin resets her forgotten password
+      Then Erin cannot use the product without her code
+      And Erin signs in with her new password and the code her phone shows

@@ -46,6 +46,7 @@ CAPABILITY_TAGS = {
     "needs-session-copy": "session-copy",
     "needs-session-identifier": "session-identifier",
     "needs-pages-visited": "pages-visited",
+    "needs-password-reset": "password-reset",
 }
 
 

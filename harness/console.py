@@ -31,10 +31,10 @@ from .driver.loading import DEFAULT_SUT, resolve_sut_spec
 from .plugin import SCENARIO_PROPERTY
 from .report.collect import EVIDENCE_PROPERTY, redact
 from .report.lacks import lacked, lacking
-from .report.security import is_security, security_ids
+from .report.security import howto_verdict, is_security, security_ids
 from .report.stability import flaky_lines, from_console, repetition_label, settle
 from .report.unchecked import console_lines as unchecked_lines
-from .report.verdict import NOT_APPLICABLE, judge
+from .report.verdict import NOT_APPLICABLE
 
 __all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
 
@@ -350,7 +350,7 @@ class GherkinConsole:
         results = getattr(writer, "results", None)
         if results is not None:
             return results.judgement()
-        return judge(((o["outcome"], o["tags"]) for o in self.outcomes.values()), load_catalogue().values())
+        return howto_verdict(((o["outcome"], o["tags"]) for o in self.outcomes.values()), load_catalogue().values())
 
     def _listing(self) -> None:
         """The whole run as Gherkin, for -v, where pytest's own lines replace the live ones."""

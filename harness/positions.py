@@ -228,8 +228,11 @@ class PositionTag:
         if self.applies(declaration):
             return None
         wanted = f"{self.name} = {self.value!r}" if self.op == "=" else f"{self.name} other than {self.value!r}"
-        return (f"checks the position {wanted}; the system takes {self.name} = {declaration[self.name]!r} "
-                f"({declaration.sources[self.name]})")
+        taken = declaration[self.name]
+        position = load_positions()[self.name]
+        meaning = f". {position.describe(taken)}" if position.alternatives else ""  # what it takes, in words
+        return (f"checks the position {wanted}; the system takes {self.name} = {taken!r} "
+                f"({declaration.sources[self.name]}){meaning}")
 
 
 def parse_tag(tag: str) -> PositionTag | None:

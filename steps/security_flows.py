@@ -1,7 +1,8 @@
 """The security checks that walk the documented flows as an intruder would
-(features/security.feature, SEC-09 to SEC-12): someone who has a user's
-password but not her phone, or has found her lost phone, and a stranger who
-has neither and watches how wrong passwords are answered.
+(features/security.feature, SEC-09 to SEC-12, SEC-14, SEC-15): someone who has
+a user's password but not her phone, or has found her lost phone, a stranger
+who has neither and watches how passwords are answered (from outside the IP
+safelist too), and whoever can reset a user's forgotten password.
 
 SEC-08 and SEC-13 are written in steps the suite already has. Like
 steps/security.py, no message here shows a secret: a refusal is named by its
@@ -10,6 +11,7 @@ class and the product's own words, a code never.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import dataclass, field
 
@@ -21,7 +23,7 @@ from mfa_conformance.driver import Session, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused
 
-from .cast import Cast, Persona
+from .cast import PASSWORD_LENGTH, Cast, Persona
 from .lockout import wrong_codes
 from .outcome import Outcome, attempt, expect_refusal
 
@@ -182,8 +184,9 @@ def _(cast: Cast, name: str) -> Outcome:
 # ── How wrong passwords are answered (SEC-12) ────────────────────────────────
 
 
-def _wrong_password(system: SystemUnderTest, intruder: Intruder, username: str, which: str) -> None:
-    tried = attempt(which, lambda: system.sign_in(username, secrets.token_urlsafe(15)))
+def _wrong_password(system: SystemUnderTest, intruder: Intruder, username: str, which: str,
+                    address: str | None = None) -> None:
+    tried = attempt(which, lambda: system.sign_in(username, secrets.token_urlsafe(15), address=address))
     assert tried.error is not None, f"{which} signed in"
     intruder.answers.append((which, tried.error))
 
@@ -207,3 +210,90 @@ def _(intruder: Intruder) -> None:
     assert len(said) == 1, "; ".join(f"{which} was answered {type(error).__name__} ({error})"
                                      for which, error in intruder.answers) + (
         ": without any password, the answers tell the accounts and their state apart")
+
+
+# ── The right password from outside the IP safelist (SEC-14) ──────────────────
+
+
+@when(parsers.re(r"someone tries a wrong password for (?P<name>\w+) from (?P<address>\S+)"))
+def _(system: SystemUnderTest, cast: Cast, intruder: Intruder, name: str, address: str) -> None:
+    _wrong_password(system, intruder, cast[name].account.username, f"a wrong password for {name} from {address}",
+                    address)
+
+
+@when(parsers.re(r"someone tries (?P<name>\w+)'s own password from (?P<address>\S+)"))
+def _(system: SystemUnderTest, cast: Cast, intruder: Intruder, name: str, address: str) -> None:
+    account = cast[name].account
+    tried = attempt(f"{name}'s own password from {address}",
+                    lambda: system.sign_in(account.username, account.password, address=address))
+    assert tried.error is not None, f"{tried.action}, outside the IP safelist, signed in"
+    intruder.answers.append((tried.action, tried.error))
+
+
+@then(parsers.re(r"(?P<name>\w+)'s own password is answered exactly as the wrong one was"))
+def _(intruder: Intruder, name: str) -> None:
+    assert len(intruder.answers) == 2, f"{len(intruder.answers)} passwords were tried, not a wrong one and hers"
+    (_, wrong), (_, right) = intruder.answers
+    assert (type(right), str(right)) == (type(wrong), str(wrong)), (
+        f"from outside the IP safelist a wrong password for {name} was answered {type(wrong).__name__} ({wrong}), "
+        f"her own {type(right).__name__} ({right}): the answer tells whoever is outside the safelist that the "
+        f"password is right, where the system declares it answers it like a wrong one")
+
+
+# ── A password reset (SEC-15) ─────────────────────────────────────────────────
+
+
+@when(parsers.re(rf"(?P<name>\w+) resets {PRONOUN} forgotten password"))
+def _(system: SystemUnderTest, cast: Cast, name: str) -> None:
+    """As the product lets her, through the driver; from then on her persona signs in with the new password."""
+    persona = cast[name]
+    new_password = secrets.token_urlsafe(PASSWORD_LENGTH)
+    reset = attempt(f"{name}'s password reset", lambda: system.reset_password(persona.account.username, new_password))
+    persona.session = reset.succeeded()  # type: ignore[assignment]
+    persona.account = dataclasses.replace(persona.account, password=new_password)
+
+
+def _stage_after_reset(persona: Persona) -> Stage | None:
+    """Where the browser the reset left her in stands: None at the sign-in page (or a session ended)."""
+    session = persona.session
+    if session is None:
+        return None
+    try:
+        return session.stage
+    except refused.SessionEnded:
+        return None
+
+
+@then(parsers.re(rf"(?P<name>\w+) cannot use the product without {PRONOUN} code"))
+def _(cast: Cast, name: str) -> None:
+    persona = cast[name]
+    stage = _stage_after_reset(persona)
+    if stage is None:
+        return  # at the sign-in page: she signs in again, and is asked for her code then
+    if stage is Stage.SIGNED_IN:
+        raise AssertionError(f"resetting her forgotten password signed {name} in: the code her phone shows was never "
+                             f"asked for, so whoever can reset her password is her")
+    if stage is Stage.SETUP_REQUIRED:
+        raise AssertionError(f"resetting her forgotten password left {name} at the authenticator setup: her device is "
+                             f"gone, so whoever can reset her password sets up a phone of their own")
+    session = persona.session
+    assert session is not None
+    try:
+        session.enter_application()
+    except Refused:
+        return
+    raise AssertionError(f"after resetting her forgotten password {name}, at '{stage.value}', uses the product: the "
+                         f"code her phone shows was never asked for")
+
+
+@then(parsers.re(rf"(?P<name>\w+) signs in with {PRONOUN} new password and the code {PRONOUN} phone shows"))
+def _(cast: Cast, name: str) -> None:
+    persona = cast[name]
+    if _stage_after_reset(persona) is not Stage.CODE_REQUIRED:
+        session = persona.sign_in()
+        assert session.stage is Stage.CODE_REQUIRED, (f"{name}, signing in with her new password after the reset, is "
+                                                      f"at '{session.stage.value}', not asked for her code")
+    stage = persona.enter_code()
+    assert stage is Stage.SIGNED_IN, f"{name}'s code left her at '{stage.value}'"
+    assert persona.session is not None
+    persona.session.enter_application()

@@ -213,8 +213,13 @@ def _(cast: Cast, name: str) -> None:
 
 
 @then(parsers.re(rf"(?P<name>\w+) is refused because of {PRONOUN} address"))
-def _(outcome: Outcome) -> None:
-    outcome.refused_as(refused.AddressNotAllowed)
+def _(outcome: Outcome, positions: Declaration) -> None:
+    """Told so (AddressNotAllowed), or, where the system declares safelist_refusal = like-wrong-password,
+    answered as a wrong password; that its words are exactly a wrong password's is SEC-14's to check."""
+    if positions["safelist_refusal"] == "like-wrong-password":
+        outcome.refused_as(refused.WrongCredentials)
+    else:
+        outcome.refused_as(refused.AddressNotAllowed)
 
 
 @then(parsers.re(rf"(?P<name>\w+) cannot sign in even with the code {PRONOUN} phone shows"))

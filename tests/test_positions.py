@@ -46,8 +46,24 @@ def test_the_positions_the_issue_asks_for_are_there_with_their_alternatives() ->
         "reset_sessions": {"ended", "kept"}, "enforcement_sessions": {"kept", "ended"},
         "safelist_host_bits": {"refused", "normalised"}, "safelist_spares_code": {"no", "yes"},
         "devices_per_user": {"one", "several"},
+        "safelist_refusal": {"named", "like-wrong-password"}, "password_reset": {"none", "offered"},
     }
     assert {name: set(POSITIONS[name].alternatives) for name in expected} == expected
+    assert (POSITIONS["safelist_refusal"].default, POSITIONS["password_reset"].default) == ("named", "none")
+
+
+def test_the_web_app_answers_outside_the_safelist_as_the_position_allows() -> None:
+    """`serve --safelist-answer` takes exactly the alternatives of safelist_refusal, the reference's first."""
+    from mfa_conformance.webapp.context import SAFELIST_ANSWERS
+
+    assert set(SAFELIST_ANSWERS) == set(POSITIONS["safelist_refusal"].alternatives)
+    assert SAFELIST_ANSWERS[0] == POSITIONS["safelist_refusal"].default
+
+
+def test_a_position_skip_says_in_words_what_the_system_takes() -> None:
+    reason = parse_tag("position:password_reset=offered").skip_reason(declare())
+    assert reason.startswith("checks the position password_reset = 'offered'; the system takes password_reset = "
+                             "'none' (the reference default). The product has no password reset")
 
 
 def test_each_position_belongs_to_a_catalogue_entry_that_is_not_documented() -> None:

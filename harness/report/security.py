@@ -15,11 +15,13 @@ from typing import Protocol
 
 from mfa_conformance.catalogue import SECURITY, Requirement
 
-__all__ = ["SECURITY_VERDICTS", "security_ids", "is_security", "security_verdict"]
+from .verdict import NOT_APPLICABLE, Verdict, judge
+
+__all__ = ["SECURITY_VERDICTS", "security_ids", "is_security", "security_verdict", "howto_verdict"]
 
 ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
 SECURITY_VERDICTS = {
-    "passed": "every security check ran and passed",
+    "passed": "every security check that applies under the declared positions ran and passed",
     "failed": "a security check failed: an attack got through",
     "incomplete": "no security check failed, but some were skipped (the system lacks what they need)",
     "not checked": "no security check ran",
@@ -60,9 +62,19 @@ def security_verdict(scenarios: Iterable[tuple[str, _Scenario]], expected: Itera
     """One of SECURITY_VERDICTS, from (scenario id, scenario) pairs and the expected-failure entries."""
     ids = security_ids(catalogue)
     tags = {sid: list(s.tags) for sid, s in scenarios}
-    statuses = [s.status for sid, s in scenarios if is_security(s.tags, ids)]
+    # a check of an alternative the system does not take (SEC-14, SEC-15) counts for nothing
+    statuses = [s.status for sid, s in scenarios if is_security(s.tags, ids) and s.status != NOT_APPLICABLE]
     if "failed" in statuses or any(e.called_out and entry_is_security(e, tags, ids) for e in expected):
         return "failed"
     if not statuses:
         return "not checked"
     return "incomplete" if "skipped" in statuses else "passed"
+
+
+def howto_verdict(scenarios: Iterable[tuple[str, Iterable[str]]], catalogue: Iterable[Requirement]) -> Verdict:
+    """The how-to's verdict from (status, tags) of each scenario: the security checks' left out, as
+    `Results.judgement` leaves them (a check not applicable under the declared positions is no gap)."""
+    requirements = list(catalogue)
+    ids = security_ids(requirements)
+    return judge(((status, tags) for status, tags in scenarios if not is_security(tags, ids)),
+                 [r for r in requirements if r.id not in ids])
