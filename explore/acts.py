@@ -59,7 +59,9 @@ class Acts(Checks):
                                                              address=address))
         if predicted.refusal is not None:
             then = {refused.MfaLocked: f"{actor.name} is told that {actor.possessive} code entry is locked",
-                    refused.AddressNotAllowed: f"{actor.name} is refused because of {actor.possessive} address"}
+                    refused.AddressNotAllowed: f"{actor.name} is refused because of {actor.possessive} address",
+                    # the model predicts a wrong password only outside the safelist (safelist_refusal)
+                    refused.WrongCredentials: f"{actor.name} is refused because of {actor.possessive} address"}
             line = Line("Then", then[predicted.refusal])
             if not isinstance(error, predicted.refusal):
                 self._fail(f"{text}: the model predicted {predicted.describe()}, the system "

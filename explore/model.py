@@ -150,7 +150,8 @@ class HowTo:
         exempt = user.holder and self.rules.safelist_exempts_holders
         listed = address is None or allows(practice.safelist, address)
         if not listed and not exempt:
-            return Prediction(refused.AddressNotAllowed, rests_on=frozenset({"SAF-20"}))
+            shut_out = refused.WrongCredentials if self.rules.safelist_like_wrong_password else refused.AddressNotAllowed
+            return Prediction(shut_out, rests_on=frozenset({"SAF-20"}))
         if address is None and practice.safelist:
             raise ValueError("the model cannot tell whether the system's own address is safelisted")
         via_safelist = frozenset({"SAF-20", "SAF-22"}) if practice.safelist else frozenset()

@@ -59,6 +59,8 @@ class Rules:
     safelist_spares_code: bool = False
     safelist_exempts_holders: bool = False
     several_devices: bool = False
+    safelist_like_wrong_password: bool = False
+    """The right password from outside the safelist is answered as a wrong one (safelist_refusal)."""
 
     @classmethod
     def declared(cls, positions: Mapping[str, object]) -> Rules:
@@ -75,6 +77,7 @@ class Rules:
             safelist_spares_code=get("safelist_spares_code") == "yes",
             safelist_exempts_holders=get("safelist_account_holders") == "exempt",
             several_devices=get("devices_per_user") == "several",
+            safelist_like_wrong_password=get("safelist_refusal") == "like-wrong-password",
         )
 
 

@@ -36,7 +36,11 @@ ALTERNATIVES = [(name, value) for name, p in POSITIONS.items()
 ALL_OTHERS = {"lockout_after": 7, "lockout_wait_minutes": 30, "drift_steps": 0, "username_search": "case-insensitive",
               "self_reset": "allowed", "reset_sessions": "kept", "enforcement_sessions": "ended",
               "safelist_host_bits": "normalised", "safelist_spares_code": "yes",
-              "safelist_account_holders": "exempt", "devices_per_user": "several"}
+              "safelist_account_holders": "exempt", "devices_per_user": "several",
+              "safelist_refusal": "like-wrong-password", "password_reset": "offered"}
+FOUND_BY_DEFAULT = {**DEFAULTS, "password_reset": None}
+"""What the survey finds on the reference: every default but the password reset, which a system without
+one offers no capability to probe (left out of the file, so the default)."""
 
 
 def found(findings: list[Finding]) -> dict[str, object]:
@@ -45,8 +49,10 @@ def found(findings: list[Finding]) -> dict[str, object]:
 
 def test_the_reference_simulator_takes_every_default() -> None:
     findings = survey(InProcessSystem())
-    assert found(findings) == DEFAULTS
+    assert found(findings) == FOUND_BY_DEFAULT
     assert not any(f.failed for f in findings)
+    reset = next(f for f in findings if f.position == "password_reset")
+    assert not reset.probed and "lacks the capability 'password-reset'" in reset.evidence
 
 
 @pytest.mark.parametrize(("name", "value"), [a for a in ALTERNATIVES if a[1] in (1, 100, 1440) or a[0] not in
@@ -54,7 +60,7 @@ def test_the_reference_simulator_takes_every_default() -> None:
                          ids=lambda v: str(v))
 def test_the_survey_finds_each_configured_alternative_exactly(name: str, value: object) -> None:
     findings = survey(ConfiguredSimulator({name: value}))
-    assert found(findings) == {**DEFAULTS, name: value}
+    assert found(findings) == {**FOUND_BY_DEFAULT, name: value}
     assert not any(f.failed for f in findings), [f.evidence for f in findings if f.failed]
 
 
@@ -94,6 +100,22 @@ def test_a_broken_build_takes_none_of_the_allowed_alternatives(variant: str, pos
     assert evidence in findings[position].evidence
 
 
+def test_a_password_reset_declared_as_none_is_found_and_fails_by_name() -> None:
+    """A run cannot tell a password reset the product does not declare (SEC-15 is then not applicable):
+    the survey can, and the declaration fails."""
+    findings = {f.position: f for f in survey(ConfiguredSimulator({"password_reset": "offered"}),
+                                              {"password_reset": "none"})}
+    assert findings["password_reset"].contradicts and findings["password_reset"].value == "offered"
+
+
+def test_a_safelist_answer_like_a_wrong_password_in_other_words_takes_neither_alternative() -> None:
+    variant = VARIANTS["safelist_answer_worded_apart"]
+    system = variant.factory()
+    system.adopt_positions(variant.under)
+    finding = next(f for f in survey(system) if f.position == "safelist_refusal")
+    assert finding.takes_none and "her own password was answered" in finding.evidence, finding
+
+
 def test_variants_that_read_the_how_to_differently_are_found_taking_that_alternative() -> None:
     assert found(survey(VARIANTS["lockout_after_ten"].factory()))["lockout_after"] == 10
     assert found(survey(VARIANTS["search_ignores_case"].factory()))["username_search"] == "case-insensitive"
@@ -105,10 +127,11 @@ def test_without_seeding_or_a_capability_a_probe_is_not_run_and_says_why() -> No
     assert all(not f.probed and "lacks the capability 'seeding'" in f.evidence for f in unseeded)
 
     class NoAddresses(InProcessSystem):
-        capabilities = frozenset(Capability) - {Capability.CLIENT_ADDRESS}
+        capabilities = frozenset(Capability) - {Capability.CLIENT_ADDRESS, Capability.PASSWORD_RESET}
 
     findings = {f.position: f for f in survey(NoAddresses())}
-    assert {p for p, f in findings.items() if not f.probed} == {"safelist_spares_code", "safelist_account_holders"}
+    assert {p for p, f in findings.items() if not f.probed} == {"safelist_spares_code", "safelist_account_holders",
+                                                                 "safelist_refusal", "password_reset"}
     assert "lacks the capability 'client-address'" in findings["safelist_spares_code"].evidence
     text = positions_file(list(findings.values()), "no addresses")
     assert "safelist_spares_code =" not in text and "Left out: safelist_spares_code" in text
@@ -124,7 +147,8 @@ def test_the_command_writes_a_file_a_run_then_declares_and_is_conformant(tmp_pat
     assert done.returncode == 0, done.stdout + done.stderr
     assert ("positions found: lockout_after = 10, self_reset = allowed, reset_sessions = kept, "
             "safelist_host_bits = normalised") in done.stdout
-    assert read_declaration(output) == {**DEFAULTS, "lockout_after": 10, "self_reset": "allowed",
+    found_defaults = {name: value for name, value in FOUND_BY_DEFAULT.items() if value is not None}
+    assert read_declaration(output) == {**found_defaults, "lockout_after": 10, "self_reset": "allowed",
                                         "reset_sessions": "kept", "safelist_host_bits": "normalised"}
     run = subprocess.run([sys.executable, "-m", "mfa_conformance.cli", "run", "--positions", str(output),
                           "--report-dir", str(tmp_path / "reports")], cwd=REPO, capture_output=True, text=True,

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from mfa_conformance.simulator import Options
 from mfa_conformance.simulator import errors as refusals
 
 from . import security, sessions
@@ -93,7 +94,8 @@ def create_app(config: ServerConfig) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.wsgi_app = _checking_host(app.wsgi_app)  # type: ignore[method-assign]
     lifetimes = Lifetimes(idle=config.session_idle_seconds, absolute=config.session_absolute_seconds)
-    store = Store(config.db_path, clock=config.wall_clock, lifetimes=lifetimes)
+    options = Options(safelist_like_wrong_password=config.safelist_answer == "like-wrong-password")
+    store = Store(config.db_path, clock=config.wall_clock, lifetimes=lifetimes, options=options)
     app.extensions["mfa"] = Extension(config=config, store=store)
     app.jinja_env.globals["L"] = config.labels
     app.jinja_env.autoescape = True

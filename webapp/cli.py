@@ -70,8 +70,8 @@ def _threads(text: str) -> int:
 
 """How the right password from outside the practice's IP safelist is answered (ServerConfig.safelist_answer):
 `named` (AddressNotAllowed, so the person is told why) or `like-wrong-password` (exactly as a wrong password,
-counted as one, so nobody outside the safelist learns whether a password is right). Here, where `serve`
-parses its options before Flask is loaded."""
+counted as one, so nobody outside the safelist learns whether a password is right): the alternatives of the
+declared position safelist_refusal. Here, where `serve` parses its options before Flask is loaded."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--safelist-answer", choices=SAFELIST_ANSWERS, default=SAFELIST_ANSWERS[0],
                         help="how the right password from outside the IP safelist is answered: 'named' (the "
                              "address is refused, saying so; default) or 'like-wrong-password' (exactly as a "
-                             "wrong password, so the safelist tells nobody outside it whether a password is right)")
+                             "wrong password, so the safelist tells nobody outside it whether a password is right); "
+                             "the position safelist_refusal, which a browser run against it declares in its profile")
     return parser
 
 

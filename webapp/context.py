@@ -28,7 +28,9 @@ __all__ = ["ServerConfig", "Extension", "extension", "domain", "labels", "messag
            "SAFELIST_ANSWERS"]
 
 SAFELIST_ANSWERS = ("named", "like-wrong-password")
-"""How a right password from outside the safelist is answered: named, or as a wrong password."""
+"""How a right password from outside the safelist is answered: named, or as a wrong password. The
+alternatives of the declared position safelist_refusal (features/positions.toml): a browser run against
+a server started with one declares it in its profile's [positions]."""
 
 CLOCK_HEADER = "X-MFA-Test-Clock"
 """With test hooks, names the clock lane a request runs on (one per scenario)."""

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mfa_conformance.simulator import Simulator, State
+from mfa_conformance.simulator import Options, Simulator, State
 from mfa_conformance.simulator.errors import MfaError
 
 from . import guesses, session_times, support_access
@@ -229,11 +229,15 @@ class Store:
     """One SQLite file; a short-lived connection per unit of work, so any thread may use it."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time,
-                 lifetimes: Lifetimes = Lifetimes(idle=30 * 60, absolute=12 * 60 * 60)) -> None:
+                 lifetimes: Lifetimes = Lifetimes(idle=30 * 60, absolute=12 * 60 * 60),
+                 options: Options = Options()) -> None:
         self.path = path
         self.wall_clock = clock
         """The server's own time: session lifetimes, never a test lane."""
         self.lifetimes = lifetimes
+        self.options = options
+        """The readings the stored simulator takes where the how-to leaves a choice (the reference's,
+        but for `serve --safelist-answer`)."""
         check_file(path)  # before anything is written: another application's file stays as it is
         if not path.exists():
             _private_file(path)  # created 0600 before SQLite opens it, so it is never readable by others
@@ -289,7 +293,7 @@ class Store:
             tables = {name: LazyTable(db, name) for name in CODECS}
             state = State(practices=tables["practices"], users=tables["users"], sessions=tables["sessions"])
             # Password guesses are counted by the web app itself (guesses.py), across requests.
-            sim = Simulator(clock=self._lane(db, lane), state=state, password_guess_limit=None)
+            sim = Simulator(clock=self._lane(db, lane), state=state, options=self.options, password_guess_limit=None)
             try:
                 yield sim, db
             except MfaError:

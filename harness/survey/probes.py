@@ -10,6 +10,7 @@ a fresh `World`, so one probe's lock or reset never colours another's.
 from __future__ import annotations
 
 import ipaddress
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -228,19 +229,47 @@ def safelist_spares_code(system: SystemUnderTest) -> tuple[str, str]:
     raise ProbeFailed(f"from {OFFICE_ADDRESS} Erin, enrolled, was at '{stage.value}'")
 
 
+OUTSIDE_REFUSALS = (refused.AddressNotAllowed, refused.WrongCredentials)
+"""The right password from outside the safelist: refused naming the address, or like a wrong password
+(safelist_refusal, probed on its own)."""
+
+
 def safelist_account_holders(system: SystemUnderTest) -> tuple[str, str]:
     world = World(system, "holders")
     _with_office_safelist(world)
     try:
         world.erin.sign_in(ELSEWHERE)
         raise ProbeFailed(f"a user signed in from {ELSEWHERE}, outside the safelist {OFFICE}")
-    except refused.AddressNotAllowed:
+    except OUTSIDE_REFUSALS:
         pass
     try:
         world.dana.sign_in(ELSEWHERE)
-    except refused.AddressNotAllowed:
+    except OUTSIDE_REFUSALS:
         return "bound", f"the account holder was refused from {ELSEWHERE}, outside the safelist"
     return "exempt", f"the account holder signed in from {ELSEWHERE}, outside the safelist; a user was refused"
+
+
+def _answer_outside(system: SystemUnderTest, username: str, password: str, which: str) -> refused.Refused:
+    try:
+        system.sign_in(username, password, address=ELSEWHERE)
+    except refused.Refused as refusal:
+        return refusal
+    raise ProbeFailed(f"{which} signed in from {ELSEWHERE}, outside the safelist {OFFICE}")
+
+
+def safelist_refusal(system: SystemUnderTest) -> tuple[str, str]:
+    world = World(system, "safelist refusal")
+    _with_office_safelist(world)
+    erin = world.erin.account
+    wrong = _answer_outside(system, erin.username, secrets.token_urlsafe(15), "a wrong password")
+    right = _answer_outside(system, erin.username, erin.password, "her own password")
+    if isinstance(right, refused.AddressNotAllowed):
+        return "named", f"from {ELSEWHERE}, outside the safelist, her own password was told so ({right})"
+    if (type(right), str(right)) == (type(wrong), str(wrong)):
+        return "like-wrong-password", (f"from {ELSEWHERE}, outside the safelist, her own password was answered "
+                                       f"exactly as a wrong one ({type(right).__name__}: {right})")
+    raise ProbeFailed(f"from {ELSEWHERE}, outside the safelist, her own password was answered {type(right).__name__} "
+                      f"({right}), a wrong one {type(wrong).__name__} ({wrong})")
 
 
 def devices_per_user(system: SystemUnderTest) -> tuple[str, str]:
@@ -267,6 +296,20 @@ def devices_per_user(system: SystemUnderTest) -> tuple[str, str]:
     return "several", "a second device was saved, and a code from either signed in"
 
 
+def password_reset(system: SystemUnderTest) -> tuple[str, str]:
+    """Found only where the driver can reset a password (a product without one offers no such capability,
+    and is left to the default); whether the reset passes the second factor is SEC-15's to check."""
+    world = World(system, "password reset")
+    world.erin.enroll()
+    username, new_password = world.erin.account.username, secrets.token_urlsafe(20)
+    system.reset_password(username, new_password)
+    try:
+        system.sign_in(username, new_password)
+    except refused.WrongCredentials:
+        raise ProbeFailed("Erin's password reset was accepted, but her new password did not sign in") from None
+    return "offered", "Erin reset her forgotten password, and her new password then signed in"
+
+
 CLOCK, ADDRESS = (Capability.CLOCK,), (Capability.CLIENT_ADDRESS,)
 PROBES = {probe.position: probe for probe in (
     Probe("lockout_after", (), lockout_after),
@@ -280,4 +323,6 @@ PROBES = {probe.position: probe for probe in (
     Probe("safelist_spares_code", ADDRESS, safelist_spares_code),
     Probe("safelist_account_holders", ADDRESS, safelist_account_holders),
     Probe("devices_per_user", (), devices_per_user),
+    Probe("safelist_refusal", ADDRESS, safelist_refusal),
+    Probe("password_reset", (Capability.PASSWORD_RESET,), password_reset),
 )}

@@ -18,9 +18,10 @@ whatever the account's state, so the lock gives a guesser no more tries.
 
 From outside the practice's IP safelist, the right password is refused as
 `AddressNotAllowed` (the person is told why), or, with
-`ServerConfig.safelist_answer = "like-wrong-password"`, exactly as a wrong
-password and counted as one, so that nobody outside the safelist can tell a
-right password from a wrong one.
+`ServerConfig.safelist_answer = "like-wrong-password"` (the declared position
+safelist_refusal of that name, which the stored simulator takes), any password
+from there is answered exactly as a wrong password and counted as one, so that
+nobody outside the safelist can tell a right password from a wrong one.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from mfa_conformance.simulator import Stage
-from mfa_conformance.simulator.errors import AddressNotAllowed, MfaError, SessionEnded, WrongCredentials
+from mfa_conformance.simulator.errors import MfaError, SessionEnded, WrongCredentials
 
 from ..context import clock_lane, client_address, domain, extension, labels, message_page
 from ..guesses import Door, user_door
@@ -83,13 +84,7 @@ def sign_in_submit():
         except WrongCredentials:
             door.wrong()
             raise
-        except AddressNotAllowed:
-            if config.safelist_answer == "like-wrong-password":
-                door.wrong()
-                raise WrongCredentials() from None
-            door.right()
-            raise
-        except MfaError:  # refused after a right password (locked codes)
+        except MfaError:  # refused after a right password (outside the safelist, locked codes)
             door.right()
             raise
         door.right()
