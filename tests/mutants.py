@@ -16,7 +16,9 @@ Some variants read the how-to as another declarable position does (a lockout
 after 10 wrong codes, a case-insensitive search): `conformant_under` names the
 declaration under which such a variant is no longer broken. It must pass every
 scenario when that is declared, and still fail under the reference default and
-under any other declaration. Every other variant is broken whatever is declared.
+under any other declaration. Every other variant is broken whatever is declared,
+or, where its bug lies in an alternative the reference does not take (`under`:
+a password reset), whatever else is declared besides that alternative.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class Variant:
     conformant_under: Mapping[str, object] = field(default_factory=dict)
     """The declared positions under which the variant is not broken but reads the how-to otherwise;
     empty: broken under every declaration."""
+    under: Mapping[str, object] = field(default_factory=dict)
+    """The declaration its runs make, where the bug is in an alternative the reference does not take (a
+    password reset, a safelist answered like a wrong password): under the reference's the broken code is
+    never reached, so the check is not applicable there and catches nothing."""
 
     def factory(self) -> InProcessSystem:
         return InProcessSystem(make=self.simulator)
@@ -55,11 +61,11 @@ class Variant:
 VARIANTS: dict[str, Variant] = {}
 
 
-def variant(name: str, breaks: str, *also: str,
-            conformant_under: Mapping[str, object] | None = None) -> Callable[[type[Simulator]], type[Simulator]]:
+def variant(name: str, breaks: str, *also: str, conformant_under: Mapping[str, object] | None = None,
+            under: Mapping[str, object] | None = None) -> Callable[[type[Simulator]], type[Simulator]]:
     def register(cls: type[Simulator]) -> type[Simulator]:
         VARIANTS[name] = Variant(name=name, breaks=breaks, also=also, simulator=cls,
-                                 conformant_under=dict(conformant_under or {}))
+                                 conformant_under=dict(conformant_under or {}), under=dict(under or {}))
         return cls
 
     return register

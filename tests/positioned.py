@@ -51,3 +51,9 @@ def lock_shown_next() -> ConfiguredSimulator:
 def lock_shown_next_at_ten() -> ConfiguredSimulator:
     """As `lock_shown_next`, locking at the 10th wrong code in a row."""
     return ConfiguredSimulator({"lockout_after": 10}, {"lock_shown_next": True})
+
+
+def password_reset_signs_out() -> ConfiguredSimulator:
+    """The reference with a password reset, which leaves the user at the sign-in page rather than the code
+    prompt: the other answer that keeps the second factor (SEC-15 passes either)."""
+    return ConfiguredSimulator({"password_reset": "offered"}, {"password_reset_signs_out": True})

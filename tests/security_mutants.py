@@ -2,7 +2,9 @@
 attack let through each; registered in tests/mutants.py's VARIANTS, so
 tests/test_suite_power.py proves a SEC scenario fails against each. From
 SEC-08 on, each is a bug an MFA product shipped (the catalogue names the
-tracker entry).
+tracker entry). The last three are broken in an alternative the reference does
+not take (`under`): a safelist that answers like a wrong password (SEC-14), a
+password reset (SEC-15); their runs declare it.
 
 The two races do in two steps what the simulator does in one: the check, then
 a pause without the simulator's lock (where a real system reads, then writes
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 
 from mfa_conformance.simulator import EnrollmentScreen, Simulator, Stage, totp
 from mfa_conformance.simulator.accounts import password_matches
-from mfa_conformance.simulator.errors import AlreadyEnrolled, CodeRejected, MfaLocked
+from mfa_conformance.simulator.errors import (AddressNotAllowed, AlreadyEnrolled, CodeRejected, MfaError, MfaLocked,
+                                              WrongCredentials)
 from mfa_conformance.simulator.state import User, UserView
 
 from .mutants import ResetKeepsSessions, variant
@@ -254,3 +257,46 @@ class KeyInUserSettings(Simulator):
             device = self.state.users[view.username].device
             rows.append(view if device is None else UserRowWithKey(**dataclasses.asdict(view), key=device.secret))
         return rows
+
+
+# ── Alternatives the reference does not take (SEC-14, SEC-15) ────────────────
+
+LIKE_WRONG_PASSWORD = {"safelist_refusal": "like-wrong-password"}
+
+
+@variant("safelist_answer_worded_apart", "SEC-14", under=LIKE_WRONG_PASSWORD)
+class SafelistAnswerWordedApart(Simulator):
+    """Declared to answer the right password from outside the safelist like a wrong one, it does, as a
+    wrong password, but from a template of its own: the words tell the right password from a wrong one."""
+
+    def _answer_outside_the_safelist(self, user: User, password: str) -> MfaError:
+        answer = super()._answer_outside_the_safelist(user, password)
+        if password_matches(user, password):
+            return WrongCredentials("Wrong username or password for this network.")
+        return answer
+
+
+@variant("safelist_answer_of_another_kind", "SEC-14", "SAF-20", under=LIKE_WRONG_PASSWORD)
+class SafelistAnswerOfAnotherKind(Simulator):
+    """Declared to answer the right password from outside the safelist like a wrong one, it gives the
+    wrong password's words, but as the refusal of a blocked address (another status code on the web)."""
+
+    def _answer_outside_the_safelist(self, user: User, password: str) -> MfaError:
+        answer = super()._answer_outside_the_safelist(user, password)
+        if password_matches(user, password):
+            return AddressNotAllowed(WrongCredentials.message)
+        return answer
+
+
+@variant("password_reset_passes_mfa", "SEC-15", under={"password_reset": "offered"})
+class PasswordResetPassesMfa(Simulator):
+    """A successful password reset signs the user in, past the code prompt (Flask-Security-Too #258,
+    Django's post_reset_login in django-two-factor-auth #377): whoever reads her mail is her."""
+
+    def reset_password(self, username: str, new_password: str) -> tuple[str, Stage] | None:
+        answer = super().reset_password(username, new_password)
+        if answer is None:
+            return None
+        token, _ = answer
+        self.state.sessions[token].stage = Stage.SIGNED_IN
+        return token, Stage.SIGNED_IN
