@@ -171,7 +171,7 @@ def _serve(args: argparse.Namespace, labels, accounts, fail) -> int:
     from waitress.server import create_server
 
     from .app import create_app
-    from .context import ServerConfig
+    from .context import SAFELIST_ANSWERS, ServerConfig
     from .provisioning import provision
 
     app_holder = []
@@ -206,7 +206,9 @@ def _serve(args: argparse.Namespace, labels, accounts, fail) -> int:
         host = f"[{args.host}]" if ":" in args.host else args.host
         hooks = " with test hooks" if args.test_hooks else ""
         support = ", support console behind MFA_SUPPORT_PASSWORD" if config.support_password else ""
-        print(f"{PROG}: http://{host}:{port}/{hooks} (state in {args.db}{provisioned}{support})",
+        answer = (f"; a profile for it declares safelist_refusal = \"{args.safelist_answer}\""
+                  if args.safelist_answer != SAFELIST_ANSWERS[0] else "")  # not the reference's reading
+        print(f"{PROG}: http://{host}:{port}/{hooks} (state in {args.db}{provisioned}{support}{answer})",
               flush=True)
         server.run()
     except KeyboardInterrupt:

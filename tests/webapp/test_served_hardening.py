@@ -355,6 +355,7 @@ def test_by_default_the_right_password_from_outside_the_safelist_is_told_the_add
 
 def test_answered_like_a_wrong_password_the_safelist_tells_nothing_outside_it(tmp_path):
     with ServedApp(tmp_path / "state.sqlite3", options=["--safelist-answer", "like-wrong-password"]) as app:
+        assert 'a profile for it declares safelist_refusal = "like-wrong-password"' in app.started_line
         dana, names = _holder(app)
         outside, inside = {"X-MFA-Test-Client-Address": "198.51.100.7"}, {"X-MFA-Test-Client-Address": "203.0.113.5"}
         mallory = Browser(app.port)
