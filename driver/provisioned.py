@@ -55,7 +55,7 @@ class ProvisionedSystem(SystemUnderTest):
         self._sim = make(clock=self._clock) if clock else make()
         self._pages = PageLog()
         self._watched = Watched(self._sim, self._pages)
-        self.capabilities = frozenset(Capability) - {Capability.SEEDING} - (
+        self.capabilities = frozenset(Capability) - {Capability.SEEDING, Capability.STATE_SEEDING} - (
             set() if support_console else {Capability.SUPPORT_CONSOLE}) - (set() if clock else {Capability.CLOCK})
         self._accounts: dict[tuple[str, str], Account] = {}
         for (_, available), (practice, people) in STAGING_CAST.items():
