@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .served import ServedApp, run_cli
+from .served import REPO, ServedApp, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,34 @@ def test_the_reference_app_passes_every_security_check_through_the_browser(refer
     results = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
     assert results["security_verdict"] == "passed"
     assert results["verdict"] in ("conformant", "incomplete")
+
+
+def _like_wrong_password_profile(tmp_path: Path) -> Path:
+    """The reference profile, declaring the alternative `serve --safelist-answer like-wrong-password` takes."""
+    profile = tmp_path / "like-wrong-password.toml"
+    profile.write_text(f'extends = "{(REPO / "profiles" / "reference.toml").as_posix()}"\n'
+                       '[positions]\nsafelist_refusal = "like-wrong-password"\n', encoding="utf-8")
+    return profile
+
+
+@pytest.mark.parametrize(("build", "caught"), [(None, False), ("safelist_answer_of_another_kind", True)])
+def test_the_safelist_answering_like_a_wrong_password_is_checked_to_be_exact(chromium, tmp_path: Path,
+                                                                             build: str | None, caught: bool):
+    """SEC-14 applies where the product declares like-wrong-password: the served app under that answer
+    passes it and SAF-20's reading of it; a build that answers in the wrong password's words but as a
+    blocked address fails it."""
+    app = ServedApp(tmp_path / "state.sqlite3", options=["--safelist-answer", "like-wrong-password"])
+    if build:
+        app.launcher = ["-m", "tests.browser.insecure_app", build]
+    with app:
+        done = run_cli("run", "--sut", "browser", "--base-url", app.url, "--report-dir", str(tmp_path / "reports"),
+                       "--profile", str(_like_wrong_password_profile(tmp_path)), "-p", "no:randomly",
+                       "-m", "SEC-14", timeout=600)
+    results = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
+    outcomes = {s["status"] for s in results["scenarios"] if "SEC-14" in s["tags"]}
+    assert outcomes == ({"failed"} if caught else {"passed"}), done.stdout[-3000:]
+    assert results["security_verdict"] == ("failed" if caught else "passed")
+    assert "Traceback" not in app.logged()
 
 
 @pytest.mark.parametrize(("build", "marker"), CAUGHT_BY, ids=[b for b, _ in CAUGHT_BY])
