@@ -35,7 +35,7 @@ from mfa_conformance.webapp.views import signing_in
 from ..mutants import ResetKeepsSessions
 from ..security_mutants import (
     KeyOnTheSupportConsole, LockedAccountToldApart, LockLeavesTheSignInOpen, OpeningSetupRemovesTheDevice,
-    PasswordClearsTheWrongCodes, SafelistAnswerOfAnotherKind, SessionTokenNotRenewed, SignOutKeepsTheSession,
+    PasswordClearsTheWrongCodes, SafelistAnswerWordedApart, SessionTokenNotRenewed, SignOutKeepsTheSession,
     WaitingSignInKeepsTheOldDevice,
 )
 
@@ -171,7 +171,7 @@ BUILDS: dict[str, Callable[[], None]] = {
     "password_clears_the_wrong_codes": _with_simulator(PasswordClearsTheWrongCodes),
     "locked_account_told_apart": _with_simulator(LockedAccountToldApart),
     "key_on_the_support_console": _with_simulator(KeyOnTheSupportConsole),
-    "safelist_answer_of_another_kind": _with_simulator(SafelistAnswerOfAnotherKind),
+    "safelist_answer_worded_apart": _with_simulator(SafelistAnswerWordedApart),
 }
 
 

@@ -70,12 +70,12 @@ def _like_wrong_password_profile(tmp_path: Path) -> Path:
     return profile
 
 
-@pytest.mark.parametrize(("build", "caught"), [(None, False), ("safelist_answer_of_another_kind", True)])
+@pytest.mark.parametrize(("build", "caught"), [(None, False), ("safelist_answer_worded_apart", True)])
 def test_the_safelist_answering_like_a_wrong_password_is_checked_to_be_exact(chromium, tmp_path: Path,
                                                                              build: str | None, caught: bool):
     """SEC-14 applies where the product declares like-wrong-password: the served app under that answer
-    passes it and SAF-20's reading of it; a build that answers in the wrong password's words but as a
-    blocked address fails it."""
+    passes it; a build that answers the right password as a wrong one in words of its own fails it. (A
+    build giving a wrong password's words with another status is no case here: a person reads the words.)"""
     app = ServedApp(tmp_path / "state.sqlite3", options=["--safelist-answer", "like-wrong-password"])
     if build:
         app.launcher = ["-m", "tests.browser.insecure_app", build]
