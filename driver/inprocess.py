@@ -1,7 +1,7 @@
 """The in-process driver: the reference simulator behind the driver interface.
 
-The only module of the harness that imports the simulator (with its helper
-inprocess_pages.py). Time is moved with freezegun, which the simulator's
+With its helper inprocess_pages.py and the staging stand-in provisioned.py,
+the only modules of the harness that import the simulator. Time is moved with freezegun, which the simulator's
 default clock (`time.time`) follows.
 
 Like the reference web app, a session gets a new token once a step of signing

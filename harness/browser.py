@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .driver.loading import resolve_sut_spec
-from .plugin import CANNOT_TELL, SYSTEM_KEY, declare_positions
+from .plugin import CANNOT_TELL, EVIDENCE_PROPERTY, SYSTEM_KEY, declare_positions
 from .catalogue import FEATURES_DIR
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
@@ -28,7 +28,6 @@ from .driver.browser.settings import BrowserSettings, SetupError, configure, han
 
 __all__ = ["EVIDENCE_PROPERTY", "evidence_folder", "is_browser_run", "BROWSER_SPECS", "features_personas"]
 
-EVIDENCE_PROPERTY = "mfa_evidence"
 BROWSER_SPECS = {"browser", "mfa_conformance.driver.browser:browser_system"}
 PERSONA_STEP = re.compile(r"^\s*(?:Given|And|But|When|Then|\*)\s+(\w+) is (?:the account holder|a user) of (.+?)\s*$")
 

@@ -37,9 +37,11 @@ from .positions import TAG_PREFIX, Declaration, PositionsError, declare, load_po
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
 __all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY",
-           "POSITIONS_KEY", "SCENARIO_PROPERTY"]
+           "POSITIONS_KEY", "SCENARIO_PROPERTY", "EVIDENCE_PROPERTY"]
 
 SCENARIO_PROPERTY = "mfa_scenario"
+EVIDENCE_PROPERTY = "mfa_evidence"
+"""The user property carrying a scenario's evidence files (screenshot, traces), relative to the report folder."""
 CANNOT_TELL = "cannot tell"
 """How the reason of a scenario whose outcome the screen did not show begins (a skip, no verdict)."""
 
@@ -317,7 +319,9 @@ def system(request: pytest.FixtureRequest) -> SystemUnderTest:
     system = request.config.stash[SYSTEM_KEY]
     system.start_scenario(request.node.nodeid)
     yield system
-    failed = getattr(request.node, "_mfa_failed", False)
+    from mfa_conformance.steps.starting_state import FAILED  # registered as a plugin by then
+
+    failed = request.node.stash.get(FAILED, False)
     system.finish_scenario(failed)
 
 
@@ -342,8 +346,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     if report.when == "call" and report.failed and call.excinfo is not None:
         _in_vendor_words(item, report, call.excinfo)
     if report.when == "call" and report.failed:
-        item._mfa_failed = True  # type: ignore[attr-defined]
-        from mfa_conformance.steps.starting_state import COULD_NOT_START  # registered as a plugin by then
+        from mfa_conformance.steps.starting_state import COULD_NOT_START, FAILED  # registered as a plugin by then
+
+        item.stash[FAILED] = True
 
         why = item.stash.get(COULD_NOT_START, None)
         if why is not None:  # no verdict on its requirements: the scenario never reached its start

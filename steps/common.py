@@ -17,7 +17,7 @@ from .baseline import Ledger
 TIME_STEP = 30
 """RFC 6238's default time step, the one every authenticator app honours (SGN-02)."""
 from .cast import UNCHECKED, Cast, require
-from .starting_state import record
+from .starting_state import FAILED, LEDGER, record
 from .outcome import Outcome
 
 
@@ -27,10 +27,11 @@ def cast(request: pytest.FixtureRequest, system: SystemUnderTest, ledger: Ledger
     ledger.waited_for.clear()
     ledger.waits.clear()
     system.wait_real = ledger.wait_real  # the product's own waits (rate limits) are told and counted too
+    request.node.stash[LEDGER] = ledger
     cast = Cast(system, ledger, about=frozenset(marker.name for marker in request.node.iter_markers()))
     request.node.stash[UNCHECKED] = cast.unchecked
     yield cast
-    record(cast, failed=getattr(request.node, "_mfa_failed", False))
+    record(cast, failed=request.node.stash.get(FAILED, False))
 
 
 @pytest.fixture

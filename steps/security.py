@@ -24,15 +24,12 @@ from mfa_conformance.driver import Page, Session, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused
 from mfa_conformance.driver.interface import CodeAnswer
+from mfa_conformance.positions import Declaration
 
 from .cast import Cast, Persona
 from .outcome import attempt
 
 PRONOUN = r"(?:her|his|their)"
-
-LOCKOUT_LIMIT = 5
-"""Consecutive wrong codes that lock code entry: the catalogue's SGN-06 reading, as the
-lockout scenarios state it. Once the limit is a declared position, read it from there."""
 
 NIST_GUESS_CEILING = 100
 """NIST SP 800-63B section 5.2.2: no more than 100 consecutive failed attempts on an account."""
@@ -95,8 +92,8 @@ def _(cast: Cast, attacker: Attacker, name: str, count: str) -> None:
 
 
 @given(parsers.re(rf"(?P<name>\w+) has entered {PRONOUN} password in twice as many sessions as the lockout limit"))
-def _(cast: Cast, attacker: Attacker, name: str) -> None:
-    _open_sessions(cast, attacker, name, 2 * LOCKOUT_LIMIT)
+def _(cast: Cast, attacker: Attacker, positions: Declaration, name: str) -> None:
+    _open_sessions(cast, attacker, name, 2 * int(positions["lockout_after"]))
 
 
 @when(parsers.re(rf"the code {PRONOUN} phone shows is sent from all of them at once"))
@@ -147,14 +144,15 @@ def _(system: SystemUnderTest, attacker: Attacker) -> None:
 
 
 @then("no more of them are refused as wrong codes than the lockout limit")
-def _(attacker: Attacker) -> None:
-    """The wrong code that locks may itself be answered as wrong (the lock shown from the next attempt)."""
-    answers = attacker.answers
+def _(attacker: Attacker, positions: Declaration) -> None:
+    """The wrong code that locks may itself be answered as wrong (the lock shown from the next attempt);
+    the limit is the declared lockout_after (SGN-06's position)."""
+    answers, limit = attacker.answers, int(positions["lockout_after"])
     assert Stage.SIGNED_IN not in answers, f"a wrong code signed in ({_tally(answers)})"
     weighed = sum(isinstance(a, refused.CodeRejected) for a in answers)
-    assert weighed <= LOCKOUT_LIMIT, (
+    assert weighed <= limit, (
         f"{weighed} of the {len(answers)} wrong codes sent at once were each answered as a wrong code, where the "
-        f"lockout limit is {LOCKOUT_LIMIT} ({_tally(answers)}): a burst of guesses gets more tries than the limit")
+        f"lockout limit is {limit} ({_tally(answers)}): a burst of guesses gets more tries than the limit")
 
 
 @then("the others are refused because code entry is locked or the session ended")

@@ -21,7 +21,7 @@ from .baseline import (
 )
 from .cast import Cast, Persona
 
-__all__ = ["settle", "record", "ledger", "took", "ActionMisbehaved", "WAITED_PROPERTY", "COULD_NOT_START"]
+__all__ = ["settle", "record", "ledger", "took", "ActionMisbehaved", "WAITED_PROPERTY", "COULD_NOT_START", "LEDGER", "FAILED"]
 
 
 WAITED_PROPERTY = "mfa_waited"
@@ -32,7 +32,10 @@ COULD_NOT_START = pytest.StashKey[str]()
 """Why a scenario could not reach its starting state: its preparation, or a Given step, failed.
 Such a scenario is no failure of its requirements (the plugin reports it skipped, saying so);
 what the product lacks (FeatureAbsent) is the exception: a requirement needing it fails."""
-_ledgers: list[Ledger] = []
+FAILED = pytest.StashKey[bool]()
+"""Set by the harness's plugin on a scenario's item when its call failed, for what ends the scenario."""
+LEDGER = pytest.StashKey[Ledger]()
+"""The worker's ledger, on the item of each scenario that used it (for its report's waits)."""
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +50,6 @@ def ledger(pytestconfig: pytest.Config) -> Ledger:
                 reporter.write_line(f"      … {text}", cyan=True)
 
         made.announce = announce
-    _ledgers.append(made)
     return made
 
 
@@ -55,11 +57,12 @@ def ledger(pytestconfig: pytest.Config) -> Ledger:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     """Tell the console and the reports how long the scenario waited on the real clock."""
     report = yield
-    if report.when == "call" and _ledgers and _ledgers[-1].waited >= 1:
-        report.user_properties.append((WAITED_PROPERTY, round(_ledgers[-1].waited)))
-        report.user_properties.append((WAITED_FOR_PROPERTY, "; ".join(_ledgers[-1].waited_for)))
+    ledger = item.stash.get(LEDGER, None)
+    if report.when == "call" and ledger is not None and ledger.waited >= 1:
+        report.user_properties.append((WAITED_PROPERTY, round(ledger.waited)))
+        report.user_properties.append((WAITED_FOR_PROPERTY, "; ".join(ledger.waited_for)))
         report.user_properties.append((WAITS_PROPERTY, {"worker": getattr(item.config, "workerinput", {}).get("workerid", "gw0"),
-                                                        "waits": [list(w) for w in _ledgers[-1].waits]}))
+                                                        "waits": [list(w) for w in ledger.waits]}))
     return report
 
 

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from ..plugin import SCENARIO_PROPERTY
+from ..plugin import EVIDENCE_PROPERTY, SCENARIO_PROPERTY
 from .model import FeatureInfo, ScenarioResult, StepResult
 from .verdict import NOT_APPLICABLE
 
 __all__ = ["EVIDENCE_PROPERTY", "Collected", "ScenarioCollector", "redact", "build_scenarios", "build_features"]
 
-EVIDENCE_PROPERTY = "mfa_evidence"
 MESSAGE_LIMIT = 4000
 
 _KEY_URI = re.compile(r"otpauth://\S+", re.IGNORECASE)
