@@ -61,5 +61,5 @@ def _outcomes(tmp_path: Path, sut: str) -> dict[str, str]:
 
 def test_seeding_the_givens_changes_no_outcome(tmp_path: Path):
     seeded, walked = _outcomes(tmp_path, "simulator"), _outcomes(tmp_path, "tests.walked:reference")
-    assert Capability.STATE_SEEDING in InProcessSystem.capabilities
+    assert Capability.STATE_SEEDING in InProcessSystem().capabilities
     assert seeded == walked and len(seeded) > 90

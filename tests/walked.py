@@ -11,7 +11,10 @@ __all__ = ["WalkedSimulator", "reference"]
 
 class WalkedSimulator(InProcessSystem):
     name = "reference simulator without state seeding (test variant)"
-    capabilities = frozenset(Capability) - {Capability.STATE_SEEDING}
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:  # type: ignore[override]
+        return super().capabilities - {Capability.STATE_SEEDING}
 
 
 def reference() -> WalkedSimulator:

@@ -35,7 +35,7 @@ def test_test_hooks_answer_404_without_the_flag(tmp_path):
 
 def test_test_hooks_describe_themselves_with_the_flag(reference_app):
     hooks = Client(reference_app.url).get("/_test").json()
-    assert set(hooks["hooks"]) == {"seeding", "clock", "client-address", "support-console"}  # type: ignore[index]
+    assert set(hooks["hooks"]) == {"seeding", "state-seeding", "clock", "client-address", "support-console"}  # type: ignore[index]
 
 
 def test_a_form_without_a_valid_csrf_token_is_refused(reference_app):
