@@ -3,8 +3,9 @@
 Exit status: 0 when the system did what the model of the how-to predicted for
 every sequence within the budget; 1 when it did not, reproduced or seen once
 (the first disagreement is written as it happened, and a reproduced one shrunk
-to a counterexample, as feature files in the report folder); 2 for bad input;
-3 when the run itself broke (the system became unreachable, the explorer could
+to a counterexample, as feature files in the report folder); 2 for a wrong
+command line; 4 for an input that cannot be used (the --sut, a positions file
+or declaration, a starting state the accounts cannot reach: as `run`); 3 when the run itself broke (the system became unreachable, the explorer could
 not go on) before any disagreement.
 
 The browser driver's options (`--base-url`, `--profile`, `--browser-ws-endpoint`,
@@ -29,8 +30,8 @@ from pathlib import Path
 
 from mfa_conformance.driver import Capability
 from mfa_conformance.driver.errors import SystemUnreachable
-from mfa_conformance.driver.loading import SutSpecError, load_system, resolve_sut_spec
-from mfa_conformance.positions import PositionsError, declare, read_declaration
+from mfa_conformance.driver.loading import resolve_sut_spec
+from mfa_conformance.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
 
 from .baseline import BaselineUnreachable, bring_to_baseline, provisioned_cast
 from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS, Budget, Result, explore
@@ -53,7 +54,7 @@ BROWSER_OPTIONS = (
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one readable line, no usage dump
         print(f"mfa-conformance explore: {message}", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(USAGE)
 
 
 def _positive(kind: type):
@@ -157,36 +158,26 @@ def _explore(args: argparse.Namespace) -> int:
     spec = resolve_sut_spec(args.sut)
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # `--sut mypackage.module:factory` from the current folder, as python -m does
-    positions_file = args.positions or os.environ.get("MFA_POSITIONS")
+    positions_option = args.positions or os.environ.get("MFA_POSITIONS")
     try:
-        declared = read_declaration(Path(positions_file), f"--positions {positions_file}") if positions_file else {}
-        declare((f"--positions {positions_file}", declared))
-        system = load_system(spec)
-    except (SutSpecError, PositionsError) as error:
+        system, declaration = open_system(spec, read_positions_file(args.positions, Path.cwd()))
+    except Unusable as error:
         print(f"mfa-conformance explore: {error}", file=sys.stderr)
-        return 2
-    try:
-        declaration = declare((f"the system under test ({system.name})", system.positions),
-                              (f"--positions {positions_file}", declared))
-    except PositionsError as error:
-        print(f"mfa-conformance explore: {error}", file=sys.stderr)
-        system.close()
-        return 2
-    system.adopt_positions(dict(declaration))
+        return UNUSABLE
     if Capability.SEEDING not in system.capabilities:
         try:  # every sequence starts from the profile's accounts, brought back to the baseline
             bring_to_baseline(system, provisioned_cast(system))
         except BaselineUnreachable as error:
             print(f"mfa-conformance explore: {system.name}: {error}", file=sys.stderr)
             system.close()
-            return 2
+            return UNUSABLE
     seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
     budget = Budget(max_examples=args.max_examples, max_minutes=args.max_minutes, seed=seed, max_steps=args.max_steps)
     lacking = [str(c) for c in Capability if c is not Capability.SEEDING and c not in system.capabilities]
     print(f"exploring {system.name} ({spec}) with seed {seed}: up to {budget.max_examples} sequences of "
           f"{budget.max_steps} actions, {budget.max_minutes:g} minutes"
           + (f"; without {', '.join(lacking)}" if lacking else ""))
-    replay = f" --positions {shlex.quote(positions_file)}" if positions_file else ""
+    replay = f" --positions {shlex.quote(positions_option)}" if positions_option else ""
     if declaration.differences():
         print("positions the model predicts with: " + ", ".join(f"{name} = {value}" for name, value
                                                                  in declaration.differences().items()))

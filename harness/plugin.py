@@ -30,10 +30,11 @@ from mfa_conformance.driver import Capability, SystemUnderTest
 from mfa_conformance.driver.errors import CannotTell
 from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory, load_system, resolve_sut_spec
 
+from .opening import PositionsLayer, Unusable, declared_positions, read_positions_file
 from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
 from .feature_files import FeatureFileError, check_features, registered_steps
 from .reasons import harness_fault, short_reason
-from .positions import TAG_PREFIX, Declaration, PositionsError, declare, load_positions, position_tags, read_declaration
+from .positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
 __all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY",
@@ -144,41 +145,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_option(group)  # --repeat N
 
 
-def _positions_file(config: pytest.Config) -> tuple[str, dict] | None:
+def _positions_file(config: pytest.Config) -> PositionsLayer | None:
     """The --positions file's table, checked against the positions catalogue (read once);
     UsageError names the problem."""
     if _FILE_KEY in config.stash:
         return config.stash[_FILE_KEY]
-    option = config.getoption("positions", None) or os.environ.get("MFA_POSITIONS")
-    layer = None
-    if option:
-        where = f"--positions {option}"
-        try:
-            table = read_declaration(Path(config.invocation_params.dir, option), where)
-            declare((where, table))
-        except PositionsError as error:
-            raise pytest.UsageError(str(error)) from None
-        layer = (where, table)
+    try:
+        layer = read_positions_file(config.getoption("positions", None), Path(config.invocation_params.dir))
+    except Unusable as error:
+        raise pytest.UsageError(str(error)) from None
     config.stash[_FILE_KEY] = layer
     return layer
 
 
 def declare_positions(config: pytest.Config, system: SystemUnderTest) -> Declaration:
     """The run's positions: the system's own and the --positions file's, checked, merged, and
-    handed to the system; stashed for the `positions` fixture and the reports."""
+    handed to the system (as `survey` and `explore` do); stashed for the `positions` fixture and the reports."""
     try:
-        profile = system.describe().get("profile")
-    except Exception:  # a vendor's describe() must not cost the run
-        profile = None
-    layers = [(f"profile {profile}: [positions]" if profile else f"the system under test ({system.name})",
-               system.positions)]
-    if (declared := _positions_file(config)) is not None:
-        layers.append(declared)
-    try:
-        declaration = declare(*layers)
-    except PositionsError as error:
+        declaration = declared_positions(system, _positions_file(config))
+    except Unusable as error:
         raise pytest.UsageError(str(error)) from None
-    system.adopt_positions(dict(declaration))
     config.stash[POSITIONS_KEY] = declaration
     return declaration
 

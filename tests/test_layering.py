@@ -71,6 +71,7 @@ LAYERS = {
     f"{PACKAGE}.profiles": 0,
     f"{PACKAGE}.catalogue": 1,
     f"{PACKAGE}.positions": 1,
+    f"{PACKAGE}.opening": 1,
     f"{PACKAGE}.feature_files": 1,
     f"{PACKAGE}.howto": 1,
     f"{PACKAGE}.authenticator": 1,

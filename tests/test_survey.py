@@ -157,10 +157,10 @@ def test_the_command_writes_a_file_a_run_then_declares_and_is_conformant(tmp_pat
     assert "verdict: CONFORMANT" in run.stdout
 
 
-def test_a_bad_declaration_is_one_line_and_exit_2(tmp_path: Path) -> None:
+def test_a_bad_declaration_is_one_line_and_exit_4_as_under_run(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[positions]\nlockout_after = 0\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "mfa_conformance.cli", "survey", "--positions", str(bad)],
                           cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0
+    assert done.returncode == 4 and done.stderr.strip().count("\n") == 0
     assert "lockout_after = 0 is outside its range, 1 to 100" in done.stderr

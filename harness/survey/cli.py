@@ -2,9 +2,10 @@
 
 Exit status: 0 when every position probed shows one of its allowed
 alternatives (and, for each declared one, the declared alternative); 1 when
-one shows none, or contradicts its declaration; 2 for bad input (a --sut that
-cannot be loaded, a positions file or declaration that cannot be used); 3 when
-the system stopped answering. The findings are written as a positions file
+one shows none, or contradicts its declaration; 2 for a wrong command line; 4
+for an input that cannot be used (a --sut that cannot be loaded, a positions
+file or declaration: the codes `run` gives, from mfa_conformance.opening); 3
+when the system stopped answering. The findings are written as a positions file
 (`--output`, default reports/positions.toml) ready for `mfa-conformance run
 --positions`. With `--positions FILE` (or positions the driver declares) the
 survey checks the declaration against behaviour; the reference simulator
@@ -19,9 +20,10 @@ import sys
 from pathlib import Path
 
 from mfa_conformance.driver.errors import SystemUnreachable
-from mfa_conformance.driver.loading import SutSpecError, load_system, resolve_sut_spec
+from mfa_conformance.driver.loading import resolve_sut_spec
 from mfa_conformance.explore.cli import BROWSER_OPTIONS, _browser_environment
-from mfa_conformance.positions import REFERENCE, PositionsError, declare, load_positions, read_declaration
+from mfa_conformance.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
+from mfa_conformance.positions import REFERENCE, PositionsError, load_positions
 
 from .runner import Finding, positions_file, survey
 
@@ -33,7 +35,7 @@ DEFAULT_OUTPUT = Path("reports") / "positions.toml"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one readable line, no usage dump
         print(f"mfa-conformance survey: {message}", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(USAGE)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,24 +78,18 @@ def _survey(args: argparse.Namespace) -> int:
     spec = resolve_sut_spec(args.sut)
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    file = args.positions or os.environ.get("MFA_POSITIONS")
     try:
-        table = read_declaration(Path(file), f"--positions {file}") if file else {}
-        declare((f"--positions {file}", table))
-        system = load_system(spec)
-    except (SutSpecError, PositionsError) as error:
+        system, declaration = open_system(spec, read_positions_file(args.positions, Path.cwd()))
+    except Unusable as error:
         print(f"mfa-conformance survey: {error}", file=sys.stderr)
-        return 2
+        return UNUSABLE
     try:
-        declaration = declare((f"the system under test ({system.name})", system.positions),
-                              (f"--positions {file}", table))
-        system.adopt_positions(dict(declaration))
         print(f"surveying {system.name} ({spec}): one probe per position, each on fresh practices and users")
         declared = {name: value for name, value in declaration.items() if declaration.sources[name] != REFERENCE}
         findings = survey(system, declared)
     except PositionsError as error:
         print(f"mfa-conformance survey: {error}", file=sys.stderr)
-        return 2
+        return UNUSABLE
     except SystemUnreachable as error:
         print(f"mfa-conformance survey: the system under test did not answer: {error}", file=sys.stderr)
         return 3

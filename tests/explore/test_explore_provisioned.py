@@ -32,6 +32,6 @@ def test_a_broken_build_without_seeding_is_found_and_replays(tmp_path: Path) -> 
 
 def test_without_a_support_console_exploration_says_why_it_cannot_start(tmp_path: Path) -> None:
     done = _explore(tmp_path, "provisioned", "--max-examples", "5", env={"MFA_PROVISIONED_SUPPORT": "off"})
-    assert done.returncode == 2
+    assert done.returncode == 4
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "support console" in lines[0], done.stderr
