@@ -132,8 +132,6 @@ def settle(cast: Cast, enrolled: set[str]) -> None:
         _reset_users(cast, practice, [p for p in to_reset if p.practice == practice and not p.account.account_holder])
     for persona in holders + users:
         standing = ledger.standing(persona.account.username)
-        if persona in to_reset:
-            standing.enrolled, standing.phone, standing.device_name = False, None, None
         keep = persona.name in enrolled and _adoptable(standing)
         if keep:
             assert standing.phone is not None
@@ -213,6 +211,7 @@ def _reset_holder(cast: Cast, persona: Persona) -> None:
     """Vendor support resets an account holder, and the reset is seen to take."""
     support_reset(cast.system, persona.name, persona.account.username)
     took(cast, persona, "vendor support's reset", "REC-05")
+    _without_device(cast.ledger.standing(persona.account.username))  # at once: the holder signs in next
 
 
 def _reset_users(cast: Cast, practice: str, users: list[Persona]) -> None:
@@ -230,6 +229,11 @@ def _reset_users(cast: Cast, practice: str, users: list[Persona]) -> None:
     holder.sign_out()
     for persona in users:
         took(cast, persona, f"{holder.name}'s Reset MFA", "MGT-05")
+        _without_device(cast.ledger.standing(persona.account.username))
+
+
+def _without_device(standing: Standing) -> None:
+    standing.enrolled, standing.phone, standing.device_name = False, None, None
 
 
 def took(cast: Cast, persona: Persona, who: str, requirement: str) -> None:
