@@ -79,3 +79,35 @@ def test_a_user_enrolled_with_a_device_the_harness_lacks_is_reset_by_her_account
     done = _run(tmp_path, "tests.provisioned_mutants:user_enrolled_elsewhere")
     counts = _counts(done.stdout)
     assert done.returncode == 0 and counts.get("failed", 0) == 0 and counts["passed"] > 0, done.stdout[-3000:]
+
+
+def test_an_account_holder_reset_by_support_is_not_reset_again_before_she_resets_her_users() -> None:
+    """Both left enrolled by an earlier scenario with keys the harness no longer holds, in a practice
+    known clean: vendor support resets Dana once, then Dana signs in and resets Erin (a second support
+    reset, before her standing was updated, once found no device on a stock admin console)."""
+    from mfa_conformance.driver.provisioned import ProvisionedSystem
+    from mfa_conformance.steps.baseline import Ledger, probe
+    from mfa_conformance.steps.cast import Cast
+    from mfa_conformance.steps.starting_state import settle
+
+    system, ledger = ProvisionedSystem(), Ledger()
+
+    def scenario() -> tuple[Cast, list]:
+        cast = Cast(system, ledger)
+        cast.add_practice("Riverside Clinic", mfa_available=True)
+        return cast, [cast.add_person("Dana", "Riverside Clinic", account_holder=True),
+                      cast.add_person("Erin", "Riverside Clinic", account_holder=False)]
+
+    earlier, people = scenario()
+    for persona in people:
+        persona.set_up_mfa()
+        standing = ledger.standing(persona.account.username)
+        standing.enrolled, standing.phone = True, None  # a key the harness no longer holds
+    ledger.clean_practices.update(earlier.practices.values())
+    resets: list[str] = []
+    support_reset = system.support_reset_mfa
+    system.support_reset_mfa = lambda username: (resets.append(username), support_reset(username))[1]  # type: ignore[method-assign]
+    cast, people = scenario()
+    settle(cast, set())
+    assert resets == [people[0].account.username]
+    assert all(probe(system, p.account.username, p.account.password) == "no device" for p in people)
