@@ -81,7 +81,7 @@ def test_a_user_enrolled_with_a_device_the_harness_lacks_is_reset_by_her_account
     assert done.returncode == 0 and counts.get("failed", 0) == 0 and counts["passed"] > 0, done.stdout[-3000:]
 
 
-def test_an_account_holder_reset_by_support_is_not_reset_again_before_she_resets_her_users() -> None:
+def test_an_account_holder_reset_by_support_is_not_reset_again_before_she_resets_a_user() -> None:
     """Both left enrolled by an earlier scenario with keys the harness no longer holds, in a practice
     known clean: vendor support resets Dana once, then Dana signs in and resets Erin (a second support
     reset, before her standing was updated, once found no device on a stock admin console)."""
