@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from . import totp
 from .base import Base
 from .enrollment import ISSUER
-from .errors import AlreadyEnrolled, DuplicateName, MfaNotAvailable, UnknownUser
+from .errors import DuplicateName, MfaNotAvailable, UnknownUser
 from .safelist import parse_safelist
 from .state import Device, Practice, User
 
@@ -57,17 +57,9 @@ class Accounts(Base):
         user = self.state.users.get(username)
         if user is None:
             raise UnknownUser(f"No user named {username!r}.")
-        practice = self.state.practices[user.practice]
-        if not practice.mfa_available:
-            raise MfaNotAvailable()
-        if user.device is not None and not self.options.several_devices:
-            raise AlreadyEnrolled()
+        practice = self._may_enroll(user)
         secret = totp.new_secret()
-        device = Device(name=device_name.strip(), secret=secret, last_step=-1)
-        if user.device is None:
-            user.device = device
-        else:
-            user.more_devices.append(device)
+        self._add_device(user, Device(name=device_name.strip(), secret=secret, last_step=-1))
         return totp.provisioning_uri(secret, account=user.username, issuer=f"{ISSUER} {practice.name}")
 
     def seed_practice_settings(self, practice: str, *, enforced: bool | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from .clock import Clock
-from .errors import CodeRequired, NotAccountHolder, SessionEnded, SetupRequired
+from .errors import AlreadyEnrolled, CodeRequired, MfaNotAvailable, NotAccountHolder, SessionEnded, SetupRequired
 from .options import WRONG_CODE_LIMIT, Options
 from .state import Device, Practice, Session, Stage, State, User, UserView
 
@@ -57,6 +57,23 @@ class Base:
         """A lock that waiting has lifted starts the count of wrong codes again."""
         if user.wrong_codes >= self.wrong_code_limit and self._lock_has_expired(user):
             user.wrong_codes, user.locked_at = 0, None
+
+    def _may_enroll(self, user: User) -> Practice:
+        """The user's practice, if she may set up a device now: MFA available there, and no device yet
+        unless the options allow several."""
+        practice = self.state.practices[user.practice]
+        if not practice.mfa_available:
+            raise MfaNotAvailable()
+        if user.device is not None and not self.options.several_devices:
+            raise AlreadyEnrolled()
+        return practice
+
+    @staticmethod
+    def _add_device(user: User, device: Device) -> None:
+        if user.device is None:
+            user.device = device
+        else:
+            user.more_devices.append(device)
 
     @staticmethod
     def _devices(user: User) -> list[Device]:

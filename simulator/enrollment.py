@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from . import totp
 from .base import Base
-from .errors import AlreadyEnrolled, CodeRejected, DeviceNameRequired, MfaNotAvailable, NoEnrollmentInProgress
+from .errors import AlreadyEnrolled, CodeRejected, DeviceNameRequired, NoEnrollmentInProgress
 from .qr import qr_png
 from .state import Device, Stage, UserView
 
@@ -39,11 +39,7 @@ class Enrollment(Base):
             user = self.state.users[session.username]
         else:
             session, user = self._signed_in(token)
-        practice = self.state.practices[user.practice]
-        if not practice.mfa_available:
-            raise MfaNotAvailable()
-        if user.device is not None and not self.options.several_devices:
-            raise AlreadyEnrolled()
+        practice = self._may_enroll(user)
         secret = totp.new_secret()
         session.pending_secret = secret
         uri = totp.provisioning_uri(secret, account=user.username, issuer=f"{ISSUER} {practice.name}")
@@ -62,11 +58,7 @@ class Enrollment(Base):
         step = totp.matching_step(session.pending_secret, code, unix_time=self.clock(), drift=self.options.drift_steps)
         if step is None:
             raise CodeRejected()
-        device = Device(name=name, secret=session.pending_secret, last_step=step)
-        if user.device is None:
-            user.device = device
-        else:
-            user.more_devices.append(device)
+        self._add_device(user, Device(name=name, secret=session.pending_secret, last_step=step))
         session.pending_secret = None
         if session.stage is Stage.SETUP_REQUIRED:
             session.stage = Stage.SIGNED_IN
