@@ -32,6 +32,7 @@ __all__ = [
     "FeatureAbsent",
     "CannotTell",
     "RateLimited",
+    "ServerError",
     "SystemUnreachable",
 ]
 
@@ -135,6 +136,12 @@ class CannotTell(Exception):
 
 class RateLimited(Exception):
     """The product kept answering "too many requests" for longer than the run may wait."""
+
+
+class ServerError(Exception):
+    """The product answered an action with a server error (HTTP 5xx): the page shows neither that the
+    action took effect nor that it was refused. No verdict on a requirement, and no refusal either: the
+    action may have been half done. `str()` names the status and the page; the product's log says why."""
 
 
 class SystemUnreachable(Exception):

@@ -27,7 +27,7 @@ from pytest_bdd.utils import registry_get_safe
 
 from mfa_conformance import steps as steps_package
 from mfa_conformance.driver import Capability, SystemUnderTest
-from mfa_conformance.driver.errors import CannotTell
+from mfa_conformance.driver.errors import CannotTell, ServerError
 from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory, load_system, resolve_sut_spec
 
 from .opening import PositionsLayer, Unusable, declared_positions, read_positions_file
@@ -318,6 +318,9 @@ def _in_vendor_words(item: pytest.Item, report: pytest.TestReport, excinfo: pyte
     fault = harness_fault(excinfo)
     if excinfo.errisinstance(CannotTell):
         report.outcome, report.longrepr = "skipped", (*where, f"{CANNOT_TELL}: {excinfo.value}")
+    elif excinfo.errisinstance(ServerError):
+        report.outcome, report.longrepr = "skipped", (*where, f"{CANNOT_TELL}: {excinfo.value}, which shows nothing "
+                                                              f"of what the requirement asks (the product's log says why)")
     elif fault is not None:
         report.outcome, report.longrepr = "skipped", (*where, f"{CANNOT_TELL}: the harness broke ({short_reason(excinfo)}, "
                                                               f"in {fault}), which is no sight of the product: a driver "
@@ -329,13 +332,12 @@ def _in_vendor_words(item: pytest.Item, report: pytest.TestReport, excinfo: pyte
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
-    if report.when == "call" and report.failed and call.excinfo is not None:
-        _in_vendor_words(item, report, call.excinfo)
     if report.when == "call" and report.failed:
         from mfa_conformance.steps.starting_state import COULD_NOT_START, FAILED  # registered as a plugin by then
 
-        item.stash[FAILED] = True
-
+        item.stash[FAILED] = True  # a verdict or none, what the scenario left its accounts in is not known
+        if call.excinfo is not None:
+            _in_vendor_words(item, report, call.excinfo)
         why = item.stash.get(COULD_NOT_START, None)
         if why is not None:  # no verdict on its requirements: the scenario never reached its start
             report.outcome = "skipped"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mfa_conformance.driver import Capability, SystemUnderTest
-from mfa_conformance.driver.errors import CapabilityMissing, Refused, SystemUnreachable
+from mfa_conformance.driver.errors import CapabilityMissing, Refused, ServerError, SystemUnreachable
 from mfa_conformance.positions import declaration_toml, load_positions
 
 from .probes import PROBES
@@ -83,6 +83,10 @@ def survey(system: SystemUnderTest, declared: Mapping[str, object] | None = None
             raise
         except CapabilityMissing as missing:
             value, evidence = None, f"the system declares the capability {missing.capability} but lacks it"
+        except ServerError as error:  # no sight of any alternative: probe it again once the product works
+            findings.append(Finding(position, None, f"not probed: {error}", probed=False,
+                                    declared=declared.get(position)))  # type: ignore[arg-type]
+            continue
         findings.append(Finding(position, value, evidence, declared=declared.get(position)))  # type: ignore[arg-type]
     return findings
 

@@ -9,7 +9,9 @@ WRAPPERS instead puts the app behind something a deployment adds in front of it:
 `post_log`, one line on stderr per form posted (`serve_variant: POST /path`), so a
 test reads from the server's log what the harness changed; `lock_shown_next`, the
 reference's other allowed wording of the lockout (the wrong code that locks is
-answered as wrong, the lock shown from the next attempt). Names join with `+`
+answered as wrong, the lock shown from the next attempt); `reset_server_error`, every
+Reset MFA form answered with a bare 500 page and nothing reset, as a deployment whose
+database is locked answers (a stock Django admin on SQLite did). Names join with `+`
 (`device_name_optional+post_log`): at most one simulator variant, any wrappers.
 """
 
@@ -48,6 +50,28 @@ def _log_posts() -> None:
     webapp_app.create_app = create_app  # type: ignore[assignment]
 
 
+SERVER_ERROR_PAGE = b"<!doctype html><html lang=en><title>Server Error (500)</title><h1>Server Error (500)</h1></html>"
+
+
+def _reset_server_error() -> None:
+    original = webapp_app.create_app
+
+    def create_app(config):
+        app = original(config)
+        inner = app.wsgi_app
+
+        def broken(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").endswith("/reset-mfa"):
+                start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
+                return [SERVER_ERROR_PAGE]
+            return inner(environ, start_response)
+
+        app.wsgi_app = broken  # type: ignore[method-assign]
+        return app
+
+    webapp_app.create_app = create_app  # type: ignore[assignment]
+
+
 def _lock_shown_next() -> None:
     base = store.Simulator
 
@@ -60,7 +84,7 @@ def _lock_shown_next() -> None:
 
 
 WRAPPERS: dict[str, Callable[[], None]] = {"rate_limited": rate_limited_app.install, "post_log": _log_posts,
-                                           "lock_shown_next": _lock_shown_next}
+                                           "lock_shown_next": _lock_shown_next, "reset_server_error": _reset_server_error}
 
 
 def main(argv: list[str]) -> int:

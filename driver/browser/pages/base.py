@@ -26,7 +26,8 @@ from mfa_conformance.driver import errors
 from ..profile import REFUSALS, LocatorSpec, Profile
 
 __all__ = ["Screen", "Element", "ElementMissing", "locate", "refusal_on", "raise_refusal", "landed_on",
-           "page_path", "read_table", "column", "reveal", "document_status", "shows"]
+           "page_path", "read_table", "column", "reveal", "document_status", "shows",
+           "raise_server_error"]
 
 
 class ElementMissing(AssertionError):
@@ -208,6 +209,7 @@ def refusal_on(page: Page, profile: Profile) -> errors.Refused | None:
 
 
 def raise_refusal(page: Page, profile: Profile) -> None:
+    raise_server_error(page)
     refusal = refusal_on(page, profile)
     if refusal is not None:
         raise refusal
@@ -233,8 +235,17 @@ def landed_on(page: Page, profile: Profile) -> Screen:
             return screen
     if document_status(page) == 429:
         raise errors.RateLimited(f"the product answered 429 Too Many Requests on {page_path(page)}")
+    raise_server_error(page)
     keys = ", ".join(f"screens.{screen.value}" for screen in markers)
     raise ElementMissing(f"none of the profile's screen markers ({keys}) finds anything on {page_path(page)}")
+
+
+def raise_server_error(page: Page) -> None:
+    """A server error page is not a screen of the product's: an action answered by one shows nothing
+    of its outcome, and read as a page without a refusal it would pass for done."""
+    status = document_status(page)
+    if status is not None and status >= 500:
+        raise errors.ServerError(f"the product answered HTTP {status} (a server error) on {page_path(page)}")
 
 
 def document_status(page: Page) -> int | None:

@@ -9,10 +9,12 @@ from urllib.parse import quote
 from playwright.sync_api import Dialog, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from mfa_conformance.driver import errors
+
 from ..flows import Flow, FlowStep
 from ..locators import LocatorSpec
 from ..profile_checks import ProfileError
-from .base import Element, ElementMissing
+from .base import Element, ElementMissing, raise_server_error
 
 __all__ = ["run_flow"]
 
@@ -54,6 +56,7 @@ def run_flow(page: Page, flow: Flow, values: Mapping[str, str], *, timeout: floa
                     continue
             if step.action == "goto":
                 page.goto(base_url + _fill_in(step.path or "/", values, for_url=True), wait_until="domcontentloaded")
+                raise_server_error(page)
                 continue
             if step.action == "accept_dialogs":
                 if not accepting:
@@ -79,9 +82,11 @@ def run_flow(page: Page, flow: Flow, values: Mapping[str, str], *, timeout: floa
                     on_new_tab(page)
             elif step.action == "submit":
                 element.submit()
+                raise_server_error(page)
             elif step.action == "click":
                 element.click()
                 page.wait_for_load_state("domcontentloaded")
+                raise_server_error(page)
             elif step.action == "fill":
                 element.fill(_typed(step, values))
             elif step.action == "select":
@@ -96,6 +101,8 @@ def run_flow(page: Page, flow: Flow, values: Mapping[str, str], *, timeout: floa
                 element.wait("visible")
     except ElementMissing as error:
         raise ElementMissing(f"{error} (step {flow.index(step) + 1} of {len(flow)})") from None
+    except errors.ServerError as error:
+        raise errors.ServerError(f"{error} (step {flow.index(step) + 1} of {len(flow)})") from None
     finally:
         if accepting:
             try:

@@ -72,8 +72,12 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": STATE / "db.sqlite3",
-        # waitress serves from several threads: wait for SQLite's write lock.
-        "OPTIONS": {"timeout": 20},
+        # waitress serves from several threads: each transaction takes SQLite's write lock as it
+        # begins and waits for it (Django's default, a deferred transaction, fails at once with
+        # "database is locked" when it reads and then writes while another thread writes: the
+        # admin's delete answered 500), and readers do not block the writer (WAL).
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                    "init_command": "PRAGMA journal_mode=WAL;"},
     }
 }
 
