@@ -55,8 +55,8 @@ def run_flow(page: Page, flow: Flow, values: Mapping[str, str], *, timeout: floa
                 if not shown.present():
                     continue
             if step.action == "goto":
-                page.goto(base_url + _fill_in(step.path or "/", values, for_url=True), wait_until="domcontentloaded")
-                raise_server_error(page)
+                raise_server_error(page, page.goto(base_url + _fill_in(step.path or "/", values, for_url=True),
+                                                   wait_until="domcontentloaded"))
                 continue
             if step.action == "accept_dialogs":
                 if not accepting:
@@ -81,8 +81,7 @@ def run_flow(page: Page, flow: Flow, values: Mapping[str, str], *, timeout: floa
                 if on_new_tab is not None:
                     on_new_tab(page)
             elif step.action == "submit":
-                element.submit()
-                raise_server_error(page)
+                element.submit()  # a server error page: ServerError
             elif step.action == "click":
                 element.click()
                 page.wait_for_load_state("domcontentloaded")
