@@ -1,7 +1,8 @@
 """Choose the system under test from `--sut` / `MFA_SUT`.
 
 `simulator` (the default) is the in-process reference; anything else is an
-import path `package.module:factory` naming a zero-argument callable that
+import path `package.module:factory` naming a callable (of no argument, or of the
+keywords it takes by name: `load_system`) that
 returns a `SystemUnderTest`, so a vendor checks their system without editing
 this repository.
 """
@@ -9,6 +10,7 @@ this repository.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -56,12 +58,21 @@ def find_factory(spec: str) -> Callable[[], object]:
     return factory
 
 
-def load_system(spec: str) -> SystemUnderTest:
-    """The system `spec` names, made by its factory; any failure is one SutSpecError line."""
+def load_system(spec: str, **given: object) -> SystemUnderTest:
+    """The system `spec` names, made by its factory; any failure is one SutSpecError line.
+
+    `given` holds what the command that opens the system has for a factory (the browser driver's
+    `settings` or `browser_options`): each goes, by name, to a factory that takes it, and a
+    zero-argument factory gets nothing. So settings travel as arguments, never as variables."""
     factory = find_factory(spec)
     attr = BUILT_IN.get(spec, spec).partition(":")[2]
     try:
-        system = factory()
+        taken = inspect.signature(factory).parameters
+    except (TypeError, ValueError):  # a callable without a signature: call it as it is
+        taken = {}
+    arguments = {name: value for name, value in given.items() if value is not None and name in taken}
+    try:
+        system = factory(**arguments)
     except SutSpecError:
         raise
     except SystemExit as error:  # sys.exit() in a factory would end pytest with an INTERNALERROR

@@ -11,9 +11,9 @@ not go on) before any disagreement.
 The browser driver's options (`--base-url`, `--profile`, `--browser-ws-endpoint`,
 `--browser-executable`) are those of `mfa-conformance run`. Exploration may not
 import the browser driver (it reaches a system through the driver interface
-only), so an option reaches `BrowserSettings.from_environment` as its MFA_*
-variable, set for the run and restored after it: the option wins over the
-variable, as in `run`.
+only), so the options go to the system's factory as `browser_options`, by name
+(`mfa_conformance.opening.open_system`); each wins over its MFA_* variable, as
+in `run`, and nothing is set in the environment.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import os
 import secrets
 import shlex
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from mfa_conformance.driver import Capability
@@ -49,6 +47,8 @@ BROWSER_OPTIONS = (
     ("--browser-executable", "PATH", "MFA_CHROMIUM",
      "Chromium to launch (default: /usr/bin/chromium-headless-shell if installed, else /usr/bin/chromium)"),
 )
+BROWSER_FIELDS = ("base_url", "profile", "ws_endpoint", "chromium")
+"""The setting each of BROWSER_OPTIONS gives, in their order (the browser driver's `browser_options`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,20 +111,10 @@ def _browser_given(args: argparse.Namespace) -> list[tuple[str, str, str]]:
             if (value := getattr(args, option.lstrip("-").replace("-", "_"))) is not None]
 
 
-@contextmanager
-def _browser_environment(args: argparse.Namespace) -> Iterator[None]:
-    """The browser options as the MFA_* variables the browser driver's settings read, for this run only."""
-    given = {variable: value for _, variable, value in _browser_given(args)}
-    saved = {variable: os.environ.get(variable) for variable in given}
-    os.environ.update(given)
-    try:
-        yield
-    finally:
-        for variable, value in saved.items():
-            if value is None:
-                os.environ.pop(variable, None)
-            else:
-                os.environ[variable] = value
+def browser_options(args: argparse.Namespace) -> dict[str, str | None]:
+    """The browser options of the command line, by the name of the setting each gives (None: not given)."""
+    return {field: getattr(args, option.lstrip("-").replace("-", "_"))
+            for option, field in zip((o for o, _, _, _ in BROWSER_OPTIONS), BROWSER_FIELDS)}
 
 
 def _summary(result: Result, spec: str, positions: dict[str, object]) -> dict[str, object]:
@@ -150,8 +140,7 @@ def _summary(result: Result, spec: str, positions: dict[str, object]) -> dict[st
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    with _browser_environment(args):
-        return _explore(args)
+    return _explore(args)
 
 
 def _explore(args: argparse.Namespace) -> int:
@@ -160,7 +149,8 @@ def _explore(args: argparse.Namespace) -> int:
         sys.path.insert(0, os.getcwd())  # `--sut mypackage.module:factory` from the current folder, as python -m does
     positions_option = args.positions or os.environ.get("MFA_POSITIONS")
     try:
-        system, declaration = open_system(spec, read_positions_file(args.positions, Path.cwd()))
+        system, declaration = open_system(spec, read_positions_file(args.positions, Path.cwd()),
+                                          browser_options=browser_options(args))
     except Unusable as error:
         print(f"mfa-conformance explore: {error}", file=sys.stderr)
         return UNUSABLE

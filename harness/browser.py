@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from .driver.loading import resolve_sut_spec
-from .plugin import CANNOT_TELL, EVIDENCE_PROPERTY, SYSTEM_KEY, declare_positions
+from .plugin import CANNOT_TELL, EVIDENCE_PROPERTY, FACTORY_KEY, OPENED_KEY, SYSTEM_KEY, declare_positions
 from .catalogue import FEATURES_DIR
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
-from .driver.browser.settings import BrowserSettings, SetupError, configure, hand_over, missing_personas, prepare, take_over
+from .driver.browser.settings import BrowserSettings, SetupError, missing_personas, prepare
 
 __all__ = ["EVIDENCE_PROPERTY", "evidence_folder", "is_browser_run", "BROWSER_SPECS", "features_personas"]
 
@@ -107,7 +107,7 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"profile {prepared.profile.path} names no account for {', '.join(missing)}, whom the features "
                 f"use, and the system offers no seeding: add [personas.NAME] entries (or run other --features)")
-    configure(settings)
+    config.stash[FACTORY_KEY] = {"settings": settings}
     if worker:
         return
     from .driver.browser.system import BrowserSystem, ProfileMismatch
@@ -116,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if xdist_controller:  # each worker's cast, and the positions the profile declares: checked here, once
             _check_every_cast(prepared, settings, BrowserSystem, config)
         else:
-            hand_over(BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True))))
+            config.stash[OPENED_KEY] = BrowserSystem(replace(prepared, settings=replace(settings, check_profile=True)))
     except ProfileMismatch as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -140,9 +140,9 @@ def _check_every_cast(prepared, settings: BrowserSettings, make, config: pytest.
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    unused = take_over()
-    if unused is not None:
-        unused.close()
+    opened = config.stash.get(OPENED_KEY, None)
+    if opened is not None and config.stash.get(SYSTEM_KEY, None) is not opened:  # never adopted: no scenario ran
+        opened.close()
 
 
 def features_personas() -> dict[str, set[str]]:

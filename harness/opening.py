@@ -65,10 +65,11 @@ def declared_positions(system: SystemUnderTest, file: PositionsLayer | None) -> 
     return declaration
 
 
-def open_system(spec: str, file: PositionsLayer | None) -> tuple[SystemUnderTest, Declaration]:
-    """The system `spec` names with its declared positions adopted; closed again if they do not fit."""
+def open_system(spec: str, file: PositionsLayer | None, **given: object) -> tuple[SystemUnderTest, Declaration]:
+    """The system `spec` names with its declared positions adopted; closed again if they do not fit.
+    `given` goes to its factory by name (`load_system`): a command's `browser_options`."""
     try:
-        system = load_system(spec)
+        system = load_system(spec, **given)
     except SutSpecError as error:
         raise Unusable(str(error)) from None
     try:

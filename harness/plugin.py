@@ -37,7 +37,7 @@ from .reasons import harness_fault, short_reason
 from .positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
-__all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY",
+__all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY", "OPENED_KEY", "FACTORY_KEY",
            "POSITIONS_KEY", "SCENARIO_PROPERTY", "EVIDENCE_PROPERTY"]
 
 SCENARIO_PROPERTY = "mfa_scenario"
@@ -47,6 +47,10 @@ CANNOT_TELL = "cannot tell"
 """How the reason of a scenario whose outcome the screen did not show begins (a skip, no verdict)."""
 
 SYSTEM_KEY = pytest.StashKey[SystemUnderTest]()
+OPENED_KEY = pytest.StashKey[SystemUnderTest]()
+"""A system a driver's plugin opened while checking that the run can start, for this plugin to adopt."""
+FACTORY_KEY = pytest.StashKey[dict[str, object]]()
+"""What a driver's plugin gives the system's factory, by name (`load_system`): the browser's `settings`."""
 POSITIONS_KEY = pytest.StashKey[Declaration]()
 """The run's declared positions, once the system is loaded."""
 _FILE_KEY = pytest.StashKey[tuple[str, dict] | None]()
@@ -260,7 +264,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     spec = resolve_sut_spec(config.getoption("sut"))
     try:
-        config.stash[SYSTEM_KEY] = load_system(spec)
+        opened = config.stash.get(OPENED_KEY, None)
+        config.stash[SYSTEM_KEY] = opened if opened is not None else load_system(spec, **config.stash.get(FACTORY_KEY, {}))
     except SutSpecError as error:
         raise pytest.UsageError(str(error)) from None
     declare_positions(config, config.stash[SYSTEM_KEY])

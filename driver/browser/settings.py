@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import shutil
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mfa_conformance.driver import Capability
@@ -17,7 +17,7 @@ from mfa_conformance.driver import Capability
 from .hooks import HookDescription, probe
 from .profile import DEFAULT_PROFILE, HOOK_CAPABILITIES, Profile, ProfileError, load_profile
 
-__all__ = ["default_chromium", "CHROMIUM_CANDIDATES", "BrowserSettings", "Prepared", "prepare", "SetupError", "DEFAULT_CHROMIUM", "configure", "configured", "missing_personas", "hand_over", "take_over"]
+__all__ = ["default_chromium", "CHROMIUM_CANDIDATES", "BrowserSettings", "Prepared", "prepare", "SetupError", "DEFAULT_CHROMIUM", "missing_personas"]
 
 CHROMIUM_CANDIDATES = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
 """Debian's Chromium builds, best first: the headless shell (package chromium-headless-shell)
@@ -31,6 +31,10 @@ def default_chromium() -> Path:
 DEFAULT_CHROMIUM = CHROMIUM_CANDIDATES[-1]
 HOOKED = {Capability.SEEDING, Capability.STATE_SEEDING, Capability.CLOCK, Capability.CLIENT_ADDRESS}
 """Capabilities that only the test-hook protocol provides."""
+
+
+OPTION_FIELDS = frozenset({"base_url", "profile", "ws_endpoint", "chromium"})
+"""The settings a command line gives (`--base-url`, `--profile`, `--browser-ws-endpoint`, `--browser-executable`)."""
 
 
 class SetupError(Exception):
@@ -54,37 +58,22 @@ class BrowserSettings:
     """The report folder: evidence goes to <evidence_dir>/evidence/<scenario>/."""
 
     @classmethod
+    def from_options(cls, options: Mapping[str, str | None]) -> BrowserSettings:
+        """Command-line options (`base_url`, `profile`, `ws_endpoint`, `chromium`) over the user's MFA_* variables."""
+        unknown = sorted(set(options) - OPTION_FIELDS)
+        if unknown:
+            raise SetupError(f"no browser option {', '.join(unknown)} (there are: {', '.join(sorted(OPTION_FIELDS))})")
+        base = cls.from_environment()
+        given = {name: value for name, value in options.items() if value is not None}
+        return replace(base, **{name: Path(value) if name in ("profile", "chromium") else value
+                                for name, value in given.items()})
+
+    @classmethod
     def from_environment(cls) -> BrowserSettings:
         return cls(base_url=os.environ.get("MFA_BASE_URL") or None,
                    profile=Path(os.environ.get("MFA_PROFILE") or DEFAULT_PROFILE),
                    ws_endpoint=os.environ.get("MFA_BROWSER_WS_ENDPOINT") or None,
                    chromium=Path(os.environ["MFA_CHROMIUM"]) if os.environ.get("MFA_CHROMIUM") else default_chromium())
-
-
-_configured: BrowserSettings | None = None
-_ready: object | None = None
-"""A system the plugin already started (and checked), for the factory to take."""
-
-
-def configure(settings: BrowserSettings) -> None:
-    """Called by the pytest plugin with the command-line options, before the factory runs."""
-    global _configured
-    _configured = settings
-
-
-def configured() -> BrowserSettings:
-    return _configured or BrowserSettings.from_environment()
-
-
-def hand_over(system: object) -> None:
-    global _ready
-    _ready = system
-
-
-def take_over() -> object | None:
-    global _ready
-    system, _ready = _ready, None
-    return system
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from mfa_conformance.driver.errors import SystemUnreachable
 from mfa_conformance.driver.loading import resolve_sut_spec
-from mfa_conformance.explore.cli import BROWSER_OPTIONS, _browser_environment
+from mfa_conformance.explore.cli import BROWSER_OPTIONS, browser_options
 from mfa_conformance.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
 from mfa_conformance.positions import REFERENCE, PositionsError, load_positions
 
@@ -70,8 +70,7 @@ def _line(finding: Finding, width: int) -> str:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    with _browser_environment(args):
-        return _survey(args)
+    return _survey(args)
 
 
 def _survey(args: argparse.Namespace) -> int:
@@ -79,7 +78,8 @@ def _survey(args: argparse.Namespace) -> int:
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
-        system, declaration = open_system(spec, read_positions_file(args.positions, Path.cwd()))
+        system, declaration = open_system(spec, read_positions_file(args.positions, Path.cwd()),
+                                          browser_options=browser_options(args))
     except Unusable as error:
         print(f"mfa-conformance survey: {error}", file=sys.stderr)
         return UNUSABLE

@@ -37,9 +37,9 @@ SEEN: list[browser_settings.BrowserSettings] = []
 BROWSER_VARIABLES = [variable for _, _, variable, _ in BROWSER_OPTIONS]
 
 
-def settings_seen_system() -> SystemUnderTest:
-    """A factory that notes the browser settings as `--sut browser`'s factory would read them, then stops the run."""
-    SEEN.append(browser_settings.configured())
+def settings_seen_system(browser_options=None) -> SystemUnderTest:
+    """A factory that notes the browser settings as `--sut browser`'s factory would make them, then stops the run."""
+    SEEN.append(browser_settings.BrowserSettings.from_options(browser_options or {}))
     return _NoSeeding()
 
 
@@ -47,7 +47,6 @@ def settings_seen_system() -> SystemUnderTest:
 def no_browser_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for variable in BROWSER_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setattr(browser_settings, "_configured", None)  # as in a fresh `mfa-conformance explore`
     SEEN.clear()
     return monkeypatch
 
