@@ -67,7 +67,7 @@ def test_a_flow_step_answered_by_a_server_error_says_so_with_its_step(page: Page
     with pytest.raises(ServerError) as raised:
         run_flow(page, _reset("/devices"), {"user": "erin"}, timeout=3000, base_url=BASE)
     said = str(raised.value)
-    assert "HTTP 500" in said and "/devices/7/delete" in said and "(step 2 of 2)" in said, said
+    assert "HTTP 500" in said and "/devices/7/delete" in said and "(step 2 of 2, profile key flows.reset_mfa[1])" in said, said
 
 
 def test_the_same_flow_on_a_working_page_ends_where_it_landed(page: Page) -> None:

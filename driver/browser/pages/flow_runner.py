@@ -101,7 +101,7 @@ def run_flow(page: Page, flow: Flow, values: Mapping[str, str], *, timeout: floa
     except ElementMissing as error:
         raise ElementMissing(f"{error} (step {flow.index(step) + 1} of {len(flow)})") from None
     except errors.ServerError as error:
-        raise errors.ServerError(f"{error} (step {flow.index(step) + 1} of {len(flow)})") from None
+        raise errors.ServerError(f"{error} (step {flow.index(step) + 1} of {len(flow)}, profile key {step.key})") from None
     finally:
         if accepting:
             try:
