@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pytest_bdd import exceptions
-from pytest_bdd.feature import get_feature
-from pytest_bdd.parser import Feature
-from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
+
+from .pytest_bdd_private import Feature, StepFunctionContext, get_feature, step_function_context_registry
 
 __all__ = ["FeatureFileError", "check_features", "feature_files", "registered_steps"]
 

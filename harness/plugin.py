@@ -21,9 +21,6 @@ import os
 from pathlib import Path
 
 import pytest
-from pytest_bdd.reporting import scenario_reports_registry
-from pytest_bdd.scenario import scenario_wrapper_template_registry
-from pytest_bdd.utils import registry_get_safe
 
 from mfa_conformance import steps as steps_package
 from mfa_conformance.driver import Capability, SystemUnderTest
@@ -35,6 +32,7 @@ from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, loa
 from .feature_files import FeatureFileError, check_features, registered_steps
 from .reasons import harness_fault, short_reason
 from .positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
+from .pytest_bdd_private import EXAMPLE_PARAMETER, registry_get_safe, scenario_reports_registry, scenario_wrapper_template_registry
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
 __all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY", "OPENED_KEY", "FACTORY_KEY",
@@ -73,7 +71,7 @@ def runs_the_suite(config: pytest.Config) -> bool:
 
 
 def is_scenario(item: pytest.Item) -> bool:
-    return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
+    return EXAMPLE_PARAMETER in getattr(item, "fixturenames", ())
 
 
 def scenario_record(item: pytest.Item) -> dict[str, object]:
@@ -87,7 +85,7 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
     template = registry_get_safe(scenario_wrapper_template_registry, getattr(item, "obj", None))
     assert template is not None
     callspec = getattr(item, "callspec", None)
-    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    example = callspec.params.get(EXAMPLE_PARAMETER, {}) if callspec else {}
     scenario = template.render(example)
     ran = registry_get_safe(scenario_reports_registry, item)
     tags = template.tags | template.feature.tags | (template.rule.tags if template.rule else set())
@@ -120,7 +118,7 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
         "feature_description": template.feature.description or "",
         "rule": rule.name if rule else None, "rule_description": (rule.description or "") if rule else "",
         "keyword": scenario.keyword, "scenario": scenario.name, "line": template.line_number,
-        "example": callspec.indices.get("_pytest_bdd_example") if callspec else None,
+        "example": callspec.indices.get(EXAMPLE_PARAMETER) if callspec else None,
         "tags": sorted(tags),
         "steps": steps, "ran": ran is not None,
         # Which alternative of each position the scenario checked, and why it did not run if it checks another.

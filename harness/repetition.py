@@ -16,6 +16,8 @@ import re
 
 import pytest
 
+from .pytest_bdd_private import EXAMPLE_PARAMETER
+
 __all__ = ["REPEAT_LIMIT", "RepeatError", "repetitions", "repeat_id", "scenario_id", "repetition_of", "add_option",
            "Repetitions"]
 
@@ -78,7 +80,7 @@ class Repetitions:
     @pytest.hookimpl(trylast=True)  # after pytest-bdd's examples: a scenario's repetitions are collected together
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         count = metafunc.config.getoption("repeat", 1)
-        if count <= 1 or "_pytest_bdd_example" not in metafunc.fixturenames:
+        if count <= 1 or EXAMPLE_PARAMETER not in metafunc.fixturenames:
             return
         metafunc.fixturenames.append(_PARAMETER)
         metafunc.parametrize(_PARAMETER, range(1, count + 1), ids=[repeat_id(n, count) for n in range(1, count + 1)])

@@ -72,6 +72,7 @@ LAYERS = {
     f"{PACKAGE}.catalogue": 1,
     f"{PACKAGE}.positions": 1,
     f"{PACKAGE}.opening": 1,
+    f"{PACKAGE}.pytest_bdd_private": 1,
     f"{PACKAGE}.feature_files": 1,
     f"{PACKAGE}.howto": 1,
     f"{PACKAGE}.authenticator": 1,

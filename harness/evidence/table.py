@@ -174,7 +174,7 @@ def capabilities(ids: list[str]) -> dict[str, str]:
     """Each requirement's capability: the feature (one capability per feature file) that holds most of the
     scenarios of its family (the ID's prefix: ENR, SGN, ...), so a family stays together."""
     from pytest_bdd.exceptions import GherkinParseError
-    from pytest_bdd.feature import get_features
+    from mfa_conformance.pytest_bdd_private import get_features
 
     try:
         features = get_features([str(FEATURES_DIR)])
