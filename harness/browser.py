@@ -21,7 +21,6 @@ import pytest
 
 from .driver.loading import resolve_sut_spec
 from .plugin import CANNOT_TELL, EVIDENCE_PROPERTY, FACTORY_KEY, OPENED_KEY, SYSTEM_KEY, declare_positions
-from .catalogue import FEATURES_DIR
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
 from .driver.browser.settings import BrowserSettings, SetupError, missing_personas, prepare
@@ -102,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"profile {prepared.profile.path} names {casts} cast(s) of practices and accounts, too few for "
                 f"{workers} workers: without seeding each worker needs its own ([[pool]] entries), or run -n {casts}")
-        missing = missing_personas(prepared, features_personas())
+        missing = missing_personas(prepared, features_personas(config))
         if missing:
             raise pytest.UsageError(
                 f"profile {prepared.profile.path} names no account for {', '.join(missing)}, whom the features "
@@ -145,10 +144,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         opened.close()
 
 
-def features_personas() -> dict[str, set[str]]:
+def features_personas(config: pytest.Config) -> dict[str, set[str]]:
     """Every persona the feature files introduce ("Dana is the account holder of ..."), with the
     practices each is introduced in."""
-    folder = Path(os.environ.get("MFA_FEATURES") or FEATURES_DIR)
+    from .feature_files import bound_features  # pytest-bdd, imported here, is loaded after this plugin
+
+    folder = bound_features(config)
     files = [folder] if folder.is_file() else sorted(folder.rglob("*.feature"))
     names: dict[str, set[str]] = {}
     for file in files:

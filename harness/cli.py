@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import re
 import shlex
 import sys
@@ -151,13 +150,13 @@ def run(argv: list[str]) -> int:
         if not args.features.exists():
             print(f"mfa-conformance run: --features {args.features}: no such file or folder", file=sys.stderr)
             return EXIT["bad input"]
-        os.environ["MFA_FEATURES"] = str(args.features.resolve())
 
     # Hypothesis's pytest plugin imports all of Hypothesis at start-up; scenarios never use it.
     command = [str(STEPS_DIR), *quiet_defaults(pytest_args), "--no-header", "-p", "no:cacheprovider",
                "-p", "no:hypothesispytest", "-p", "mfa_conformance.suite",
                "--rootdir", str(STEPS_DIR.parent), "-c", str(SUITE_INI),
-               "-o", f"bdd_features_base_dir={FEATURES_DIR}", *pytest_args]
+               "-o", f"bdd_features_base_dir={FEATURES_DIR}",
+               *(["--features", str(args.features.resolve())] if args.features is not None else []), *pytest_args]
     if args.sut:
         command += ["--sut", args.sut]
     for name in args.scenario or ():

@@ -164,8 +164,8 @@ def reproduce_command(config: pytest.Config, title: str) -> str:
         value = config.getoption(dest, None) or os.environ.get(variable)
         if value:
             words += [flag, _without_password(str(value)) if flag == "--base-url" else str(value)]
-    if os.environ.get("MFA_FEATURES"):
-        words += ["--features", os.environ["MFA_FEATURES"]]
+    if features := config.getoption("mfa_features", None):
+        words += ["--features", str(features)]
     repeat = config.getoption("repeat", 1)  # a flaky failure may need its repetitions to show again
     return shlex.join([*words, "--scenario", title, *(["--repeat", str(repeat)] if repeat > 1 else [])])
 

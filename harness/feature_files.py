@@ -17,13 +17,21 @@ from pathlib import Path
 
 from pytest_bdd import exceptions
 
+from .catalogue import FEATURES_DIR
 from .pytest_bdd_private import Feature, StepFunctionContext, get_feature, step_function_context_registry
 
-__all__ = ["FeatureFileError", "check_features", "feature_files", "registered_steps"]
+__all__ = ["bound_features", "FeatureFileError", "check_features", "feature_files", "registered_steps"]
 
 
 class FeatureFileError(Exception):
     """A feature file cannot be run; the message is one line naming the file."""
+
+
+def bound_features(config) -> Path:
+    """The feature file or folder a run binds: its `--features` option (`mfa-conformance run --features`,
+    e.g. an exploration's counterexample), else the packaged features."""
+    chosen = config.getoption("mfa_features", None) if config is not None else None
+    return Path(chosen) if chosen else FEATURES_DIR
 
 
 def feature_files(path: Path) -> list[Path]:

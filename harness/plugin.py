@@ -17,7 +17,6 @@ an alternative the system does not take is skipped, naming the position.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -28,14 +27,14 @@ from mfa_conformance.driver.errors import CannotTell, ServerError
 from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory, load_system, resolve_sut_spec
 
 from .opening import PositionsLayer, Unusable, declared_positions, read_positions_file
-from .catalogue import CAPABILITY_TAGS, FEATURES_DIR, KINDS, CatalogueError, load_catalogue
-from .feature_files import FeatureFileError, check_features, registered_steps
+from .catalogue import CAPABILITY_TAGS, KINDS, CatalogueError, load_catalogue
+from .feature_files import FeatureFileError, bound_features, check_features, registered_steps
 from .reasons import harness_fault, short_reason
 from .positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
 from .pytest_bdd_private import EXAMPLE_PARAMETER, registry_get_safe, scenario_reports_registry, scenario_wrapper_template_registry
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
-__all__ = ["is_scenario", "scenario_record", "features_path", "runs_the_suite", "declare_positions", "SYSTEM_KEY", "OPENED_KEY", "FACTORY_KEY",
+__all__ = ["is_scenario", "scenario_record", "runs_the_suite", "declare_positions", "SYSTEM_KEY", "OPENED_KEY", "FACTORY_KEY",
            "POSITIONS_KEY", "SCENARIO_PROPERTY", "EVIDENCE_PROPERTY"]
 
 SCENARIO_PROPERTY = "mfa_scenario"
@@ -54,11 +53,6 @@ POSITIONS_KEY = pytest.StashKey[Declaration]()
 _FILE_KEY = pytest.StashKey[tuple[str, dict] | None]()
 """(where, table) of the --positions file, read at configure time."""
 STEPS_DIR = Path(steps_package.__file__).resolve().parent
-
-
-def features_path() -> Path:
-    """The feature file or folder the run binds: MFA_FEATURES (`run --features`) or the packaged features."""
-    return Path(os.environ.get("MFA_FEATURES") or FEATURES_DIR)
 
 
 def runs_the_suite(config: pytest.Config) -> bool:
@@ -144,6 +138,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="TOML file whose [positions] table declares the alternatives the system takes where the how-to "
              "leaves a choice (features/positions.toml); configures the reference simulator too; env MFA_POSITIONS",
     )
+    group.addoption(
+        "--features", dest="mfa_features", default=None, metavar="PATH",  # pytest-bdd's --feature takes "features"
+        help="a .feature file or folder to bind instead of the packaged features (as `mfa-conformance run --features`)",
+    )
     add_option(group)  # --repeat N
 
 
@@ -197,7 +195,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not runs_the_suite(config):
         return  # a worker runs what its controller checked
     try:
-        check_features(features_path(), registered_steps(), check_tag=_check_position_tag)
+        check_features(bound_features(config), registered_steps(), check_tag=_check_position_tag)
     except FeatureFileError as error:
         raise pytest.UsageError(str(error)) from None
     if config.getoption("numprocesses", None):

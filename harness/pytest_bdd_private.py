@@ -15,9 +15,9 @@ from pytest_bdd.parser import Feature
 from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
-from pytest_bdd.utils import registry_get_safe
+from pytest_bdd.utils import CONFIG_STACK, registry_get_safe
 
-__all__ = ["CHECKED_WITH", "EXAMPLE_PARAMETER", "Feature", "StepFunctionContext", "get_feature", "get_features",
+__all__ = ["CHECKED_WITH", "EXAMPLE_PARAMETER", "current_config", "Feature", "StepFunctionContext", "get_feature", "get_features",
            "registry_get_safe", "scenario_reports_registry", "scenario_wrapper_template_registry",
            "step_function_context_registry"]
 
@@ -26,3 +26,9 @@ CHECKED_WITH = ("9.0.1",)
 
 EXAMPLE_PARAMETER = "_pytest_bdd_example"
 """The parameter pytest-bdd parametrizes a Scenario Outline's test with: one Examples row each."""
+
+
+def current_config():
+    """The pytest config of the run importing a module that binds scenarios (pytest-bdd keeps it from
+    configure to unconfigure), so `scenarios()` is given the run's options, not a variable; None outside one."""
+    return CONFIG_STACK[-1] if CONFIG_STACK else None

@@ -16,8 +16,6 @@ import re
 
 import pytest
 
-from .pytest_bdd_private import EXAMPLE_PARAMETER
-
 __all__ = ["REPEAT_LIMIT", "RepeatError", "repetitions", "repeat_id", "scenario_id", "repetition_of", "add_option",
            "Repetitions"]
 
@@ -79,6 +77,8 @@ class Repetitions:
 
     @pytest.hookimpl(trylast=True)  # after pytest-bdd's examples: a scenario's repetitions are collected together
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        from .pytest_bdd_private import EXAMPLE_PARAMETER  # not at import: `run` reads --repeat before pytest starts
+
         count = metafunc.config.getoption("repeat", 1)
         if count <= 1 or EXAMPLE_PARAMETER not in metafunc.fixturenames:
             return

@@ -1,13 +1,14 @@
 """Binds every scenario of the feature folder to the step definitions.
 
-The folder is features/ unless MFA_FEATURES names another (as `mfa-conformance
-run --features` does, e.g. to replay an exploration counterexample).
+The folder is features/ unless the run's `--features` option names another file
+or folder (as `mfa-conformance run --features` does, e.g. to replay an exploration
+counterexample): pytest-bdd binds at import, so the option is read from the run
+being configured.
 """
-
-import os
 
 from pytest_bdd import scenarios
 
-from mfa_conformance.catalogue import FEATURES_DIR
+from mfa_conformance.feature_files import bound_features
+from mfa_conformance.pytest_bdd_private import current_config
 
-scenarios(os.environ.get("MFA_FEATURES") or str(FEATURES_DIR))
+scenarios(str(bound_features(current_config())))

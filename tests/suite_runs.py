@@ -63,7 +63,7 @@ def acceptance_run(sut: str, *extra: str) -> list[str]:
 
 def _environment(extra: Mapping[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("MFA_SUT", "MFA_FEATURES", "MFA_POSITIONS", "PYTEST_ADDOPTS")}
+           if k not in ("MFA_SUT", "MFA_POSITIONS", "PYTEST_ADDOPTS")}
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(extra)
     return env

@@ -181,8 +181,8 @@ def test_progress_counts_and_estimates_from_the_pace_so_far() -> None:
 
 def test_the_reproduce_command_keeps_the_system_and_hides_a_password_in_the_url(monkeypatch) -> None:
     monkeypatch.delenv("MFA_SUT", raising=False)
-    monkeypatch.setenv("MFA_FEATURES", "/tmp/my features/x.feature")
-    options = {"sut": "browser", "base_url": "https://qa:s3cret@example.test:8443/app", "profile": "vendor.toml"}
+    options = {"sut": "browser", "base_url": "https://qa:s3cret@example.test:8443/app", "profile": "vendor.toml",
+               "mfa_features": "/tmp/my features/x.feature"}
     config = SimpleNamespace(getoption=lambda name, default=None: options.get(name, default))
     command = reproduce_command(config, "Dana resets Erin's MFA")  # type: ignore[arg-type]
     assert "s3cret" not in command

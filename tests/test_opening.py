@@ -63,9 +63,8 @@ def test_the_browser_factory_reads_its_options_before_any_browser(tmp_path) -> N
 
 
 WRITES = {"__setitem__", "update", "setdefault", "pop", "putenv", "unsetenv", "clear"}
-KNOWN = {("mfa_conformance.cli", "MFA_FEATURES")}
-"""The one hand-off left: `run --features` names the folder pytest-bdd binds when steps/test_features.py
-is imported, before any config reaches it (issue 18)."""
+KNOWN: set[tuple[str, str]] = set()
+"""None: `run --features` goes to pytest as an option (steps/test_features.py reads it from the run)."""
 
 
 def _environment_writes(path) -> set[str]:
