@@ -31,7 +31,7 @@ from .catalogue import CAPABILITY_TAGS, KINDS, CatalogueError, load_catalogue
 from .feature_files import FeatureFileError, bound_features, check_features, registered_steps
 from .reasons import harness_fault, short_reason
 from .positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
-from .pytest_bdd_private import EXAMPLE_PARAMETER, registry_get_safe, scenario_reports_registry, scenario_wrapper_template_registry
+from .pytest_bdd_private import EXAMPLE_PARAMETER, registry_get_safe, remember_step_lookups, scenario_reports_registry, scenario_wrapper_template_registry
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
 __all__ = ["is_scenario", "scenario_record", "runs_the_suite", "declare_positions", "SYSTEM_KEY", "OPENED_KEY", "FACTORY_KEY",
@@ -192,6 +192,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{tag}: needs the capability '{capability}' of the system under test")
     _positions_file(config)
     config.pluginmanager.register(Repetitions(), "mfa-repetitions")
+    remember_step_lookups()
     if hasattr(config, "workerinput") or not runs_the_suite(config):
         return  # a worker runs what its controller checked
     try:

@@ -4,6 +4,7 @@ with, when one is gone, or when a collected scenario no longer carries them."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -49,3 +50,41 @@ def test_the_registries_hold_what_the_harness_reads_from_them() -> None:
     done = subprocess.run([sys.executable, "-c", code, str(Path(steps.__file__).parent)], capture_output=True,
                           text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0 and "checked" in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+_OUTCOMES = """
+import json, sys, pytest
+from mfa_conformance import pytest_bdd_private as p
+
+class Outcomes:
+    def __init__(self, own):
+        self.own, self.seen = own, {}
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config):
+        lookup = p._SCENARIO.find_fixturedefs_for_step
+        assert lookup.pytest_bdd_own is not None  # the harness's plugin put its lookup in place
+        if self.own:
+            p._SCENARIO.find_fixturedefs_for_step = lookup.pytest_bdd_own
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or report.outcome != "passed":
+            self.seen[report.nodeid] = report.outcome
+
+outcomes = Outcomes(sys.argv[2] == "pytest-bdd's own")
+pytest.main(["-q", "-p", "no:cacheprovider", sys.argv[1]], plugins=[outcomes])
+print(json.dumps(outcomes.seen))
+"""
+
+
+def test_each_scenario_ends_alike_with_pytest_bdds_own_step_lookup() -> None:
+    """The harness keeps the step definitions a scenario can see (remember_step_lookups): the whole
+    in-process suite gives the same outcome, scenario by scenario, as with pytest-bdd's own lookup."""
+    from mfa_conformance import steps
+
+    runs = {}
+    for lookup in ("the harness's", "pytest-bdd's own"):
+        done = subprocess.run([sys.executable, "-c", _OUTCOMES, str(Path(steps.__file__).parent), lookup],
+                              capture_output=True, text=True, cwd=REPO, timeout=300)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        runs[lookup] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(runs["the harness's"]) == 99 and "passed" in runs["the harness's"].values()
+    assert runs["the harness's"] == runs["pytest-bdd's own"]
