@@ -25,6 +25,7 @@ import secrets
 import shlex
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from mfa_conformance.driver import Capability
 from mfa_conformance.driver.errors import SystemUnreachable
@@ -37,18 +38,29 @@ from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS
 __all__ = ["main", "DEFAULT_REPORT_DIR"]
 
 DEFAULT_REPORT_DIR = Path("reports") / "exploration"
+class BrowserOption(NamedTuple):
+    option: str
+    metavar: str
+    variable: str
+    """The MFA_* variable the browser driver reads when the option is not given."""
+    setting: str
+    """The setting it gives, by its name in the browser driver's `browser_options`."""
+    help: str
+
+    @property
+    def dest(self) -> str:
+        return self.option.lstrip("-").replace("-", "_")
+
+
 BROWSER_OPTIONS = (
-    # option, metavar, the variable BrowserSettings.from_environment reads, help
-    ("--base-url", "URL", "MFA_BASE_URL", "address of the web product to check"),
-    ("--profile", "FILE", "MFA_PROFILE", "vendor profile (TOML) of labels, accounts and capabilities "
-     "(default: profiles/reference.toml, the reference web app's)"),
-    ("--browser-ws-endpoint", "WS_URL", "MFA_BROWSER_WS_ENDPOINT",
-     "connect to a running Playwright browser server instead of launching Chromium"),
-    ("--browser-executable", "PATH", "MFA_CHROMIUM",
-     "Chromium to launch (default: /usr/bin/chromium-headless-shell if installed, else /usr/bin/chromium)"),
+    BrowserOption("--base-url", "URL", "MFA_BASE_URL", "base_url", "address of the web product to check"),
+    BrowserOption("--profile", "FILE", "MFA_PROFILE", "profile", "vendor profile (TOML) of labels, accounts and "
+                  "capabilities (default: profiles/reference.toml, the reference web app's)"),
+    BrowserOption("--browser-ws-endpoint", "WS_URL", "MFA_BROWSER_WS_ENDPOINT", "ws_endpoint",
+                  "connect to a running Playwright browser server instead of launching Chromium"),
+    BrowserOption("--browser-executable", "PATH", "MFA_CHROMIUM", "chromium", "Chromium to launch (default: "
+                  "/usr/bin/chromium-headless-shell if installed, else /usr/bin/chromium)"),
 )
-BROWSER_FIELDS = ("base_url", "profile", "ws_endpoint", "chromium")
-"""The setting each of BROWSER_OPTIONS gives, in their order (the browser driver's `browser_options`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,21 +112,18 @@ def _parser() -> argparse.ArgumentParser:
                         "model predicts with them (and the reference simulator takes them); env MFA_POSITIONS")
     browser = parser.add_argument_group("browser driver (--sut browser)", "as for mfa-conformance run; each option "
                                         "also comes from its MFA_* environment variable, the option winning")
-    for option, metavar, variable, text in BROWSER_OPTIONS:
-        browser.add_argument(option, default=None, metavar=metavar, help=f"{text}; env {variable}")
+    add_browser_options(browser)
     return parser
 
 
-def _browser_given(args: argparse.Namespace) -> list[tuple[str, str, str]]:
-    """(option, variable, value) of each browser option on the command line."""
-    return [(option, variable, value) for option, _, variable, _ in BROWSER_OPTIONS
-            if (value := getattr(args, option.lstrip("-").replace("-", "_"))) is not None]
+def add_browser_options(group) -> None:
+    for entry in BROWSER_OPTIONS:
+        group.add_argument(entry.option, default=None, metavar=entry.metavar, help=f"{entry.help}; env {entry.variable}")
 
 
 def browser_options(args: argparse.Namespace) -> dict[str, str | None]:
     """The browser options of the command line, by the name of the setting each gives (None: not given)."""
-    return {field: getattr(args, option.lstrip("-").replace("-", "_"))
-            for option, field in zip((o for o, _, _, _ in BROWSER_OPTIONS), BROWSER_FIELDS)}
+    return {entry.setting: getattr(args, entry.dest) for entry in BROWSER_OPTIONS}
 
 
 def _summary(result: Result, spec: str, positions: dict[str, object]) -> dict[str, object]:
@@ -191,7 +200,8 @@ def _explore(args: argparse.Namespace) -> int:
         stop = " (time limit reached)" if result.out_of_time else ""
         print(f"✔ {figures}{stop}: the system did what the model of the how-to predicted")
         return 0
-    given = "".join(f" {option} {shlex.quote(value)}" for option, _, value in _browser_given(args))
+    given = "".join(f" {entry.option} {shlex.quote(value)}" for entry in BROWSER_OPTIONS
+                    if (value := getattr(args, entry.dest)) is not None)
     if example is None:
         print(f"✘ {figures}: the system did not do what the model predicted, seen once, not reproduced")
         for line in first.console_lines():

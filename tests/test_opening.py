@@ -15,7 +15,9 @@ import pytest
 
 from mfa_conformance.driver import Capability, SystemUnderTest
 from mfa_conformance.driver.browser import browser_system
+from mfa_conformance.driver.browser.settings import OPTION_FIELDS
 from mfa_conformance.driver.loading import SutSpecError, load_system
+from mfa_conformance.explore.cli import BROWSER_OPTIONS
 from mfa_conformance.opening import open_system
 
 from .test_layering import MODULES
@@ -60,6 +62,10 @@ def test_the_browser_factory_reads_its_options_before_any_browser(tmp_path) -> N
     assert str(missing) in str(raised.value)
     with pytest.raises(SutSpecError, match="no browser option colour"):
         browser_system(browser_options={"colour": "blue"})
+
+
+def test_every_browser_option_of_explore_and_survey_names_a_setting_the_driver_takes() -> None:
+    assert {entry.setting for entry in BROWSER_OPTIONS} == OPTION_FIELDS
 
 
 WRITES = {"__setitem__", "update", "setdefault", "pop", "putenv", "unsetenv", "clear"}

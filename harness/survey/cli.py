@@ -21,7 +21,7 @@ from pathlib import Path
 
 from mfa_conformance.driver.errors import SystemUnreachable
 from mfa_conformance.driver.loading import resolve_sut_spec
-from mfa_conformance.explore.cli import BROWSER_OPTIONS, browser_options
+from mfa_conformance.explore.cli import add_browser_options, browser_options
 from mfa_conformance.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
 from mfa_conformance.positions import REFERENCE, PositionsError, load_positions
 
@@ -49,8 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="FILE",
                         help=f"where the positions found are written, for --positions (default {DEFAULT_OUTPUT})")
     browser = parser.add_argument_group("browser driver (--sut browser)", "as for mfa-conformance run")
-    for option, metavar, variable, text in BROWSER_OPTIONS:
-        browser.add_argument(option, default=None, metavar=metavar, help=f"{text}; env {variable}")
+    add_browser_options(browser)
     return parser
 
 

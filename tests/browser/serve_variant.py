@@ -32,44 +32,33 @@ POSTED = "serve_variant: POST "
 """The start of the line `post_log` writes for each form posted, before its path."""
 
 
-def _log_posts() -> None:
+def _in_front(middleware: Callable[[Callable, dict, Callable], Iterable[bytes]]) -> None:
+    """Put `middleware(app, environ, start_response)` in front of every app the web app creates."""
     original = webapp_app.create_app
 
     def create_app(config):
         app = original(config)
         inner = app.wsgi_app
-
-        def logged(environ: dict, start_response: Callable) -> Iterable[bytes]:
-            if environ.get("REQUEST_METHOD") == "POST":
-                print(f"{POSTED}{environ.get('PATH_INFO', '')}", file=sys.stderr, flush=True)
-            return inner(environ, start_response)
-
-        app.wsgi_app = logged  # type: ignore[method-assign]
+        app.wsgi_app = lambda environ, start_response: middleware(inner, environ, start_response)  # type: ignore[method-assign]
         return app
 
     webapp_app.create_app = create_app  # type: ignore[assignment]
+
+
+def _logged(app: Callable, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    if environ.get("REQUEST_METHOD") == "POST":
+        print(f"{POSTED}{environ.get('PATH_INFO', '')}", file=sys.stderr, flush=True)
+    return app(environ, start_response)
 
 
 SERVER_ERROR_PAGE = b"<!doctype html><html lang=en><title>Server Error (500)</title><h1>Server Error (500)</h1></html>"
 
 
-def _reset_server_error() -> None:
-    original = webapp_app.create_app
-
-    def create_app(config):
-        app = original(config)
-        inner = app.wsgi_app
-
-        def broken(environ: dict, start_response: Callable) -> Iterable[bytes]:
-            if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").endswith("/reset-mfa"):
-                start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
-                return [SERVER_ERROR_PAGE]
-            return inner(environ, start_response)
-
-        app.wsgi_app = broken  # type: ignore[method-assign]
-        return app
-
-    webapp_app.create_app = create_app  # type: ignore[assignment]
+def _reset_breaks(app: Callable, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").endswith("/reset-mfa"):
+        start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
+        return [SERVER_ERROR_PAGE]
+    return app(environ, start_response)
 
 
 def _lock_shown_next() -> None:
@@ -83,8 +72,10 @@ def _lock_shown_next() -> None:
     store.Simulator = LockShownNext  # type: ignore[misc]
 
 
-WRAPPERS: dict[str, Callable[[], None]] = {"rate_limited": rate_limited_app.install, "post_log": _log_posts,
-                                           "lock_shown_next": _lock_shown_next, "reset_server_error": _reset_server_error}
+WRAPPERS: dict[str, Callable[[], None]] = {"rate_limited": rate_limited_app.install,
+                                           "post_log": lambda: _in_front(_logged),
+                                           "lock_shown_next": _lock_shown_next,
+                                           "reset_server_error": lambda: _in_front(_reset_breaks)}
 
 
 def main(argv: list[str]) -> int:

@@ -5,15 +5,16 @@ step that cannot be done is one line naming the flow's key and the step."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, Route, sync_playwright
+from playwright.sync_api import Page, Route
 
 from mfa_conformance.driver.browser.flows import read_flows
 from mfa_conformance.driver.browser.pages.base import ElementMissing
 from mfa_conformance.driver.browser.pages.flow_runner import run_flow
+
+from .routed import routed_page
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +39,8 @@ def _serve(route: Route) -> None:
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
-    executable = shutil.which("chromium-headless-shell") or shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Chromium is not installed (apt-get install -y chromium-headless-shell)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True)
-        context = browser.new_context()
-        context.route(f"{BASE}/**", _serve)
-        yield context.new_page()
-        browser.close()
+    with routed_page(BASE, _serve) as page:
+        yield page
 
 
 def _flow(text: str):

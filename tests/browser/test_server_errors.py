@@ -9,18 +9,18 @@ was preparing its starting state."""
 from __future__ import annotations
 
 import json
-import shutil
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route, sync_playwright
+from playwright.sync_api import Page, Route
 
 from mfa_conformance.driver.browser.flows import read_flows
 from mfa_conformance.driver.browser.pages.flow_runner import run_flow
 from mfa_conformance.driver.errors import ServerError
 
+from .routed import routed_page
 from .served import ServedApp, run_cli
 
 pytestmark = pytest.mark.browser
@@ -44,15 +44,8 @@ def _serve(route: Route) -> None:
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
-    executable = shutil.which("chromium-headless-shell") or shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Chromium is not installed (apt-get install -y chromium-headless-shell)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True)
-        context = browser.new_context()
-        context.route(f"{BASE}/**", _serve)
-        yield context.new_page()
-        browser.close()
+    with routed_page(BASE, _serve) as page:
+        yield page
 
 
 def _reset(start: str):

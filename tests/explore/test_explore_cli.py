@@ -34,7 +34,7 @@ def no_seeding_system() -> SystemUnderTest:
 
 
 SEEN: list[browser_settings.BrowserSettings] = []
-BROWSER_VARIABLES = [variable for _, _, variable, _ in BROWSER_OPTIONS]
+BROWSER_VARIABLES = [entry.variable for entry in BROWSER_OPTIONS]
 
 
 def settings_seen_system(browser_options=None) -> SystemUnderTest:
