@@ -1,8 +1,9 @@
 """The in-process driver: the reference simulator behind the driver interface.
 
 With its helper inprocess_pages.py and the staging stand-in provisioned.py,
-the only modules of the harness that import the simulator. Time is moved with freezegun, which the simulator's
-default clock (`time.time`) follows.
+the only modules of the harness that import the simulator. Time is moved on a
+clock the driver hands to each fresh simulator (`MovableClock`), not by patching
+the time module: nothing else in the process sees the simulator's time move.
 
 Like the reference web app, a session gets a new token once a step of signing
 in is passed (the code accepted, or the forced setup saved), so a copy taken
@@ -19,24 +20,43 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import ParamSpec, TypeVar
-
-import freezegun
 
 from mfa_conformance import simulator
 from mfa_conformance.simulator import errors as sim_errors
+from mfa_conformance.simulator.clock import system_clock
 
 from . import errors
 from .inprocess_pages import PageLog, Watched
 from .interface import Capability, CodeAnswer, EnrollmentScreen, Page, Session, Stage, SystemUnderTest, UserStatus
 
-__all__ = ["InProcessSystem", "InProcessSession", "simulator_system", "simulator_options", "at_once"]
+__all__ = ["InProcessSystem", "InProcessSession", "simulator_system", "simulator_options", "at_once", "MovableClock"]
 
-_REAL_TIME_FOR = ["_pytest.timing", "_pytest.runner", "pytest_bdd.reporting"]
-"""Modules that keep the real clock while the simulator's is frozen, so step
-and scenario durations in reports stay true."""
+
+
+class MovableClock:
+    """The real time until a step sets or moves it; then still, moving only when told.
+
+    Only the simulator and the phones (through `SystemUnderTest.now`) read it, so step
+    and scenario durations in reports stay real while a scenario's time is set."""
+
+    def __init__(self) -> None:
+        self.fixed: float | None = None
+
+    def __call__(self) -> float:
+        return time.time() if self.fixed is None else self.fixed
+
+    def set(self, unix: float) -> None:
+        self.fixed = unix
+
+    def advance(self, seconds: float) -> None:
+        self.fixed = self() + seconds
+
+    def release(self) -> None:
+        self.fixed = None
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -213,15 +233,16 @@ class InProcessSystem(SystemUnderTest):
             self.positions = dict(positions)
             self._options = simulator_options(positions)
         self._pages = PageLog()
+        self._clock = MovableClock()
         self._sim = self._fresh()
         self._watched = Watched(self._sim, self._pages)
-        self._frozen: freezegun.api._freeze_time | None = None
-        self._frozen_clock: freezegun.api.FrozenDateTimeFactory | None = None
 
     def _fresh(self) -> simulator.Simulator:
         sim = self._make()
         if self._options is not None:
             sim.options = self._options
+        if sim.clock is system_clock:  # a simulator made with its own clock keeps it
+            sim.clock = self._clock
         return sim
 
     def describe(self) -> dict[str, str]:
@@ -247,9 +268,7 @@ class InProcessSystem(SystemUnderTest):
         self._pages.clear()
         self._watched = Watched(self._sim, self._pages)
     def finish_scenario(self, failed: bool) -> None:
-        if self._frozen is not None:
-            self._frozen.stop()
-            self._frozen = self._frozen_clock = None
+        self._clock.release()
 
     close = functools.partialmethod(finish_scenario, False)
 
@@ -280,15 +299,10 @@ class InProcessSystem(SystemUnderTest):
         return self._sim.clock()
 
     def set_time(self, when: datetime) -> None:
-        self.finish_scenario(False)
-        self._frozen = freezegun.freeze_time(when.astimezone(timezone.utc), tick=False, ignore=_REAL_TIME_FOR)
-        self._frozen_clock = self._frozen.start()
+        self._clock.set(when.timestamp())
 
     def advance(self, seconds: float) -> None:
-        if self._frozen_clock is None:
-            self.set_time(datetime.fromtimestamp(self._sim.clock(), timezone.utc))
-        assert self._frozen_clock is not None
-        self._frozen_clock.tick(seconds)
+        self._clock.advance(seconds)
 
     @_translated
     def support_reset_mfa(self, username: str) -> None:

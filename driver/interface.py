@@ -155,13 +155,18 @@ class Account:
 @dataclass(frozen=True)
 class Page:
     """One page (or screen, or response) the system showed, as the driver received it:
-    where it came from (a URL, or the driver's name for a screen) and all it held."""
+    where it came from (a URL, or the driver's name for a screen) and all it held.
+
+    `unread`: the driver knows the page held text it could not read (a browser drops a body
+    once the next page loads), so a check that the page holds no secret cannot vouch for it."""
 
     address: str
     content: str = ""
+    unread: bool = False
 
     def __repr__(self) -> str:  # either may hold a secret when a system leaks one
-        return f"Page(address=<{len(self.address)} chars>, content=<{len(self.content)} chars>)"
+        return (f"Page(address=<{len(self.address)} chars>, content=<{len(self.content)} chars>"
+                f"{', unread' if self.unread else ''})")
 
 
 CodeAnswer = Stage | Refused

@@ -22,7 +22,7 @@ from pytest_bdd import given, parsers, then, when
 from mfa_conformance.authenticator import KeyUri
 from mfa_conformance.driver import Page, Session, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
-from mfa_conformance.driver.errors import Refused
+from mfa_conformance.driver.errors import CannotTell, Refused
 from mfa_conformance.driver.interface import CodeAnswer
 from mfa_conformance.positions import Declaration
 
@@ -294,10 +294,18 @@ def _(system: SystemUnderTest, attacker: Attacker, name: str) -> None:
     key, mark = attacker.keys.get(name), attacker.saved_at.get(name)
     assert key is not None and mark is not None, f"{name} has not set up MFA in this scenario"
     pages = list(system.pages_visited())[mark:]
-    assert pages, f"the driver saw no page after {name} saved her device: nothing could be checked"
     leaks = [page for page in pages if key.appears_in(page.content) or key.appears_in(page.address)]
     assert not leaks, (f"{name}'s TOTP key is on {len(leaks)} of the {len(pages)} pages shown since she saved her "
                        f"device, first on {_where(leaks[0], key)}")
+    # No leak seen is a pass only when what was seen could have shown one.
+    unread = [page for page in pages if page.unread]
+    if unread:
+        raise CannotTell(f"whether every page shown since {name} saved her device is free of her key: no page "
+                         f"read holds it, but the driver could not read {len(unread)} of the {len(pages)} "
+                         f"(first {_where(unread[0], key)})")
+    if not any(page.content.strip() for page in pages):
+        raise CannotTell(f"whether any page shown since {name} saved her device holds her key: the driver read "
+                         f"the text of none of the {len(pages)} pages shown since")
 
 
 @then(parsers.re(r"no address the system was asked for holds (?P<name>\w+)'s key"))

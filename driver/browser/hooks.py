@@ -10,8 +10,6 @@ clock lane and client address.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from mfa_conformance.driver import errors
@@ -29,6 +27,9 @@ class HookDescription:
 
 
 def _request(url: str, data: dict | None = None, headers: dict[str, str] | None = None) -> tuple[int, object]:
+    import urllib.error  # urllib.request loads ssl: not for a run that never opens a browser
+    import urllib.request
+
     body = None if data is None else json.dumps(data).encode()
     request = urllib.request.Request(url, data=body, method="GET" if data is None else "POST",
                                      headers={"Content-Type": "application/json", "Accept": "application/json",

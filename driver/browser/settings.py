@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 import shutil
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -87,6 +85,9 @@ class Prepared:
 
 def _answers(url: str) -> str | None:
     """None when the URL answers with any HTTP status; else why not."""
+    import urllib.error  # urllib.request loads ssl: not for a run that never opens a browser
+    import urllib.request
+
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=5):
             return None

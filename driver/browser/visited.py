@@ -44,14 +44,16 @@ class Visits:
         try:
             headers = "\n".join(f"{name}: {value}" for name, value in response.headers.items())
             kind = response.headers.get("content-type", "")
-            body = ""
+            body, unread = "", False
             if 300 <= response.status < 400 or not any(t in kind for t in TEXT_TYPES):
                 pass  # a redirect has no body; an image is no text
             else:
                 try:
                     body = response.text()
                 except Error:
+                    unread = True
                     self.unread += 1
-            self.pages.append(Page(response.url, f"{headers}\n{body}"))
+            self.pages.append(Page(response.url, f"{headers}\n{body}", unread=unread))
         except Exception:  # never let a closing page break the run from inside Playwright's dispatcher
             self.unread += 1
+            self.pages.append(Page(response.url, unread=True))

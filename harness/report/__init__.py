@@ -9,6 +9,14 @@ vendor's expected-failures list; `cli` renders report.html again from results.js
 """
 
 from .model import Results, ResultsError, load_results
-from .writer import REPORT_FILES, write_html, write_reports
 
 __all__ = ["Results", "ResultsError", "load_results", "REPORT_FILES", "write_reports", "write_html"]
+
+
+def __getattr__(name: str) -> object:
+    """The writers on first use: a run that writes no report never loads Jinja."""
+    if name in ("REPORT_FILES", "write_reports", "write_html"):
+        from . import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -108,7 +108,8 @@ def _slug(text: str) -> str:
 
 
 def _started(start: float | None, since: float | None) -> str | None:
-    """pytest's start of the scenario, unless a frozen or moved clock (freezegun) gave it."""
+    """pytest's start of the scenario, unless a frozen or moved clock gave it (a vendor's in-process driver
+    may patch the time module, as freezegun does)."""
     if start is None or since is None or not since - 1 <= start <= time.time() + 1:
         return None
     return dt.datetime.fromtimestamp(start, dt.UTC).isoformat(timespec="milliseconds")

@@ -32,7 +32,6 @@ from .expected import (
 from .model import Results, RunInfo
 from .stability import from_collected, settle
 from .allure import write_allure
-from .writer import write_reports
 
 __all__ = ["report_dir", "allure_dir", "EXPECTED_KEY", "ReportWriter"]
 
@@ -203,6 +202,8 @@ class ReportWriter:
         self.results = results = self.build()
         if self.directory is not None:
             try:
+                from .writer import write_reports  # Jinja and the writers load only for a run that writes
+
                 self.written = write_reports(results, self.directory)
             except OSError as error:
                 self.failure = f"reports not written to {self.directory}: {error.strerror or error}"
