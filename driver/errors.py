@@ -34,6 +34,7 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "SystemUnreachable",
+    "SutSpecError",
 ]
 
 
@@ -146,3 +147,8 @@ class ServerError(Exception):
 
 class SystemUnreachable(Exception):
     """The system under test did not answer."""
+
+
+class SutSpecError(Exception):
+    """The --sut value does not name a usable system; one line for the user. A factory may raise
+    it to say why it cannot open its system: the line reaches the user as it is."""

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from .errors import SutSpecError
 from .interface import SystemUnderTest
 
 __all__ = ["DEFAULT_SUT", "SutSpecError", "resolve_sut_spec", "find_factory", "load_system"]
@@ -23,10 +24,6 @@ DEFAULT_SUT = "simulator"
 BUILT_IN = {"simulator": "mfa_conformance.driver.inprocess:simulator_system",
             "provisioned": "mfa_conformance.driver.provisioned:provisioned_system",
             "browser": "mfa_conformance.driver.browser:browser_system"}
-
-
-class SutSpecError(Exception):
-    """The --sut value does not name a usable system; one line for the user."""
 
 
 def resolve_sut_spec(option: str | None) -> str:

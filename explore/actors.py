@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from hypothesis.stateful import Bundle
 
 from mfa_conformance.driver import Account, Capability, Session, SystemUnderTest
-from mfa_conformance.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.phone.authenticator import AuthenticatorApp, phone_for
 
 from .model_state import Code, time_step
 

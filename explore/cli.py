@@ -12,7 +12,7 @@ The browser driver's options (`--base-url`, `--profile`, `--browser-ws-endpoint`
 `--browser-executable`) are those of `mfa-conformance run`. Exploration may not
 import the browser driver (it reaches a system through the driver interface
 only), so the options go to the system's factory as `browser_options`, by name
-(`mfa_conformance.opening.open_system`); each wins over its MFA_* variable, as
+(`mfa_conformance.driver.opening.open_system`); each wins over its MFA_* variable, as
 in `run`, and nothing is set in the environment.
 """
 
@@ -30,9 +30,9 @@ from typing import NamedTuple
 from mfa_conformance.driver import Capability
 from mfa_conformance.driver.errors import SystemUnreachable
 from mfa_conformance.driver.loading import resolve_sut_spec
-from mfa_conformance.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
+from mfa_conformance.driver.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
 
-from .baseline import BaselineUnreachable, bring_to_baseline, provisioned_cast
+from .clean_start import BaselineUnreachable, bring_to_baseline, provisioned_cast
 from .runner import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_MINUTES, DEFAULT_MAX_STEPS, Budget, Result, explore
 
 __all__ = ["main", "DEFAULT_REPORT_DIR"]

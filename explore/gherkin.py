@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mfa_conformance.catalogue import load_catalogue
+from mfa_conformance.requirements.catalogue import load_catalogue
 
 from .actors import CAST
 from .machine import START_OF_DAY

@@ -34,7 +34,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, multiple, pre
 
 from mfa_conformance.driver import Capability, SystemUnderTest
 
-from .baseline import bring_to_baseline, provisioned_cast
+from .clean_start import bring_to_baseline, provisioned_cast
 from .actors import ACTORS, PEOPLE, PHONES, Actor, unique_cast
 from .model import HowTo
 from .recording import Observer, recorded

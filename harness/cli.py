@@ -13,7 +13,7 @@ from pathlib import Path
 from pluggy import HookimplMarker
 
 from . import steps
-from .catalogue import FEATURES_DIR
+from mfa_conformance.requirements.catalogue import FEATURES_DIR
 
 __all__ = ["main", "run", "exit_status", "quiet_defaults", "EXIT_STATUS", "STEPS_DIR", "SUITE_INI"]
 

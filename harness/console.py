@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from .catalogue import Requirement, load_catalogue
+from mfa_conformance.requirements.catalogue import Requirement, load_catalogue
 from .driver.loading import DEFAULT_SUT, resolve_sut_spec
 from .plugin import SCENARIO_PROPERTY
 from .report.collect import EVIDENCE_PROPERTY, redact
@@ -268,7 +268,7 @@ class GherkinConsole:
         """Where to look further: the scenario's evidence folder (browser runs), else the report."""
         # Imported when used: imported with this module, pytest would register the report
         # plugin as already imported (and warn that it cannot rewrite its asserts).
-        from .report.plugin import report_dir
+        from .report.run_reports import report_dir
 
         directory = report_dir(self.config)
         if directory is None:

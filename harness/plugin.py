@@ -8,7 +8,7 @@ with either is one usage-error line, also under pytest-xdist, where the
 controller checks before the workers start), and skips a scenario whose
 capability tag the system lacks, naming the capability.
 
-The run's declared positions (`mfa_conformance.positions`) are the system's own
+The run's declared positions (`mfa_conformance.requirements.positions`) are the system's own
 and a `--positions` file's, checked and merged when the system is loaded and
 handed to the system (`adopt_positions`, which configures the reference
 simulator); steps read them from the `positions` fixture. A scenario tagged for
@@ -26,12 +26,12 @@ from mfa_conformance.driver import Capability, SystemUnderTest
 from mfa_conformance.driver.errors import CannotTell, ServerError
 from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory, load_system, resolve_sut_spec
 
-from .opening import PositionsLayer, Unusable, declared_positions, read_positions_file
-from .catalogue import CAPABILITY_TAGS, KINDS, CatalogueError, load_catalogue
-from .feature_files import FeatureFileError, bound_features, check_features, registered_steps
+from mfa_conformance.driver.opening import PositionsLayer, Unusable, declared_positions, read_positions_file
+from mfa_conformance.requirements.catalogue import CAPABILITY_TAGS, KINDS, CatalogueError, load_catalogue
+from mfa_conformance.steps.feature_files import FeatureFileError, bound_features, check_features, registered_steps
 from .reasons import harness_fault, short_reason
-from .positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
-from .pytest_bdd_private import EXAMPLE_PARAMETER, registry_get_safe, remember_step_lookups, scenario_reports_registry, scenario_wrapper_template_registry
+from mfa_conformance.requirements.positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
+from mfa_conformance.steps.pytest_bdd_private import EXAMPLE_PARAMETER, registry_get_safe, remember_step_lookups, scenario_reports_registry, scenario_wrapper_template_registry
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
 __all__ = ["is_scenario", "scenario_record", "runs_the_suite", "declare_positions", "SYSTEM_KEY", "OPENED_KEY", "FACTORY_KEY",

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .catalogue import FEATURES_DIR
+from mfa_conformance.requirements.catalogue import FEATURES_DIR
 from .driver import Account, Capability, SystemUnderTest
 from .steps.baseline import preflight
 

@@ -77,7 +77,7 @@ class Repetitions:
 
     @pytest.hookimpl(trylast=True)  # after pytest-bdd's examples: a scenario's repetitions are collected together
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        from .pytest_bdd_private import EXAMPLE_PARAMETER  # not at import: `run` reads --repeat before pytest starts
+        from mfa_conformance.steps.pytest_bdd_private import EXAMPLE_PARAMETER  # not at import: `run` reads --repeat before pytest starts
 
         count = metafunc.config.getoption("repeat", 1)
         if count <= 1 or EXAMPLE_PARAMETER not in metafunc.fixturenames:

@@ -5,8 +5,8 @@ names it, so `pytest steps` works too."""
 pytest_plugins = [
     "mfa_conformance.plugin",
     "mfa_conformance.console",
-    "mfa_conformance.browser",
-    "mfa_conformance.report.plugin",
+    "mfa_conformance.browser_options",
+    "mfa_conformance.report.run_reports",
     "mfa_conformance.steps.starting_state",
     "mfa_conformance.steps.common",
     "mfa_conformance.steps.lockout",  # before signing_in, which imports it (pytest rewrites its asserts first)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from mfa_conformance.authenticator import AuthenticatorApp
+from mfa_conformance.phone.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Account, Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from mfa_conformance.driver import Account, Capability, Detail, EnrollmentScreen, Feature, Session, Stage, SystemUnderTest
-from mfa_conformance.authenticator import AuthenticatorApp
+from mfa_conformance.phone.authenticator import AuthenticatorApp
 from mfa_conformance.driver.errors import Refused
 
 from .baseline import Ledger, phone_on

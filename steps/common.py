@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from mfa_conformance.driver import Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
-from mfa_conformance.positions import Declaration
+from mfa_conformance.requirements.positions import Declaration
 
 from .baseline import Ledger
 

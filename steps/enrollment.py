@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from mfa_conformance.driver import Detail, EnrollmentScreen, Feature, SystemUnderTest
-from mfa_conformance.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
+from mfa_conformance.phone.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
 
 from .cast import Cast, Persona, shown
 from .outcome import Outcome, attempt

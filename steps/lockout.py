@@ -14,7 +14,7 @@ from pytest_bdd import given, parsers, then, when
 from mfa_conformance.driver import Capability, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused
-from mfa_conformance.positions import Declaration
+from mfa_conformance.requirements.positions import Declaration
 
 from .cast import Cast, Persona, require
 from .outcome import Outcome, attempt, expect_refusal

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from mfa_conformance.authenticator import KeyUri
+from mfa_conformance.phone.authenticator import KeyUri
 from mfa_conformance.driver import Page, Session, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import CannotTell, Refused
 from mfa_conformance.driver.interface import CodeAnswer
-from mfa_conformance.positions import Declaration
+from mfa_conformance.requirements.positions import Declaration
 
 from .cast import Cast, Persona
 from .outcome import attempt

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from mfa_conformance.authenticator import AuthenticatorApp
+from mfa_conformance.phone.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Capability, Feature, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 

@@ -8,7 +8,7 @@ being configured.
 
 from pytest_bdd import scenarios
 
-from mfa_conformance.feature_files import bound_features
-from mfa_conformance.pytest_bdd_private import current_config
+from mfa_conformance.steps.feature_files import bound_features
+from mfa_conformance.steps.pytest_bdd_private import current_config
 
 scenarios(str(bound_features(current_config())))

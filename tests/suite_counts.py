@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 from pytest_bdd.feature import get_features
 
-from mfa_conformance.catalogue import FEATURES_DIR
-from mfa_conformance.positions import declare, position_tags
+from mfa_conformance.requirements.catalogue import FEATURES_DIR
+from mfa_conformance.requirements.positions import declare, position_tags
 
 __all__ = ["scenario_count", "applying", "not_applying", "SCENARIOS", "DEFAULT_APPLYING", "DEFAULT_NOT_APPLYING"]
 

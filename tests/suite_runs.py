@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mfa_conformance.positions import declaration_toml
+from mfa_conformance.requirements.positions import declaration_toml
 
 __all__ = ["REPO", "Plan", "SuiteRun", "SuiteRuns", "acceptance_run"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from pytest_bdd.feature import get_features
 
-from mfa_conformance.catalogue import (
+from mfa_conformance.requirements.catalogue import (
     CAPABILITY_TAGS, FEATURES_DIR, HOWTO_KINDS, KINDS, SECURITY, CatalogueError, load_catalogue,
 )
-from mfa_conformance.positions import TAG_PREFIX, load_positions, position_tags
+from mfa_conformance.requirements.positions import TAG_PREFIX, load_positions, position_tags
 
 ID_TAG = re.compile(r"^[A-Z]{3}-\d{2}$")
 CATALOGUE = load_catalogue()

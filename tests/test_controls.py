@@ -1,7 +1,7 @@
 """The NIST SP 800-53 controls the catalogue names: well formed, reviewed, and where they belong.
 
 Each entry's `controls` (features/requirements.toml) must be written as NIST writes a
-control, be one of the reviewed table in mfa_conformance.controls (with its Rev. 5
+control, be one of the reviewed table in mfa_conformance.requirements.controls (with its Rev. 5
 title), and map to the id NIST's OSCAL catalogue gives it. An entry about screens,
 navigation or a reading of the how-to names none; the mapping is checked here for the
 families it may draw on, so a control cannot drift onto an entry where it says nothing.
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.catalogue import CatalogueError, load_catalogue
-from mfa_conformance.controls import CONTROL, SP800_53, ControlError, check_control, oscal_id
+from mfa_conformance.requirements.catalogue import CatalogueError, load_catalogue
+from mfa_conformance.requirements.controls import CONTROL, SP800_53, ControlError, check_control, oscal_id
 
 CATALOGUE = load_catalogue()
 NAMED = sorted({(rid, control) for rid, r in CATALOGUE.items() for control in r.controls})

@@ -1,5 +1,5 @@
 """`run`, `survey` and `explore` open the system under test the same way
-(mfa_conformance.opening) and answer the same bad input with the same code:
+(mfa_conformance.driver.opening) and answer the same bad input with the same code:
 2 for a wrong command line, 4 for an input that cannot be used, each in one
 line on stderr and before anything runs."""
 

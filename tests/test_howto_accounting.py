@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.catalogue import CatalogueError, load_catalogue
-from mfa_conformance.howto import (
+from mfa_conformance.requirements.catalogue import CatalogueError, load_catalogue
+from mfa_conformance.requirements.howto import (
     HOWTO_PATH,
     SENTENCES_PATH,
     HowtoError,

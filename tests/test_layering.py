@@ -1,16 +1,20 @@
-"""The layers stay apart and nothing imports in a circle.
+"""The layers stay apart, the folders follow them, and nothing imports in a circle.
 
-From the bottom: the driver interface and the simulator (a domain model with no
-I/O); the harness's tools (catalogue, authenticator app) and the drivers over a
-system (in-process, browser); the steps, exploration and the reference web app;
-at the top the command, the pytest plugins and the reports. A layer imports only
-from layers below it. Every import counts, also one inside a function or under
-TYPE_CHECKING: a deferred import still ties two modules together.
+From the bottom: the driver interface, the simulator (a domain model with no
+I/O) and the requirements (catalogue, positions, how-to); the drivers over a
+system (in-process, browser), the phone, and the binding of feature files to
+steps; the steps, exploration and the reference web app; at the top the
+command, the pytest plugins and the reports. A layer imports only from layers
+below it, and every arrow between two top-level folders points down
+(FOLDER_RANK). Every import counts, also one inside a function or under
+TYPE_CHECKING (a deferred import still ties two modules together), and so does a
+module named in a string ("mfa_conformance.driver.inprocess:simulator_system").
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -60,40 +64,59 @@ def _imports(name: str, path: Path) -> set[str]:
     return found
 
 
-GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
+NAMED = re.compile(rf"^({PACKAGE}(?:\.\w+)+)(?::\w+)?$")
+
+
+def _named(name: str, path: Path) -> set[str]:
+    """The package's own modules this module names in a string, to import them by name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and (match := NAMED.match(node.value)):
+            if match.group(1) in MODULES and match.group(1) != name:
+                found.add(match.group(1))
+    return found
+
+
+GRAPH = {name: _imports(name, path) | _named(name, path) for name, path in MODULES.items()}
 
 # Which layer each module is in: the longest matching name wins.
 LAYERS = {
     f"{PACKAGE}": 0,  # the public names a vendor imports, re-exported from the driver interface
+    f"{PACKAGE}.errors": 0,
     f"{PACKAGE}.driver": 0,
     f"{PACKAGE}.simulator": 0,
     f"{PACKAGE}.features": 0,
     f"{PACKAGE}.profiles": 0,
-    f"{PACKAGE}.catalogue": 1,
-    f"{PACKAGE}.positions": 1,
-    f"{PACKAGE}.opening": 1,
-    f"{PACKAGE}.pytest_bdd_private": 1,
-    f"{PACKAGE}.feature_files": 1,
-    f"{PACKAGE}.howto": 1,
-    f"{PACKAGE}.authenticator": 1,
+    f"{PACKAGE}.requirements": 0,
+    f"{PACKAGE}.driver.loading": 1,  # names the built-in drivers below by string
+    f"{PACKAGE}.driver.opening": 1,
     f"{PACKAGE}.driver.inprocess": 1,
+    f"{PACKAGE}.driver.inprocess_pages": 1,
     f"{PACKAGE}.driver.provisioned": 1,
     f"{PACKAGE}.driver.browser": 1,
+    f"{PACKAGE}.phone": 1,
+    f"{PACKAGE}.steps.pytest_bdd_private": 1,
+    f"{PACKAGE}.steps.feature_files": 1,
     f"{PACKAGE}.steps": 2,
     f"{PACKAGE}.explore": 2,
     f"{PACKAGE}.survey": 2,
     f"{PACKAGE}.webapp": 2,
     f"{PACKAGE}.plugin": 3,
     f"{PACKAGE}.console": 3,
-    f"{PACKAGE}.browser": 3,
+    f"{PACKAGE}.browser_options": 3,
     f"{PACKAGE}.report": 3,
     f"{PACKAGE}.evidence": 3,
     f"{PACKAGE}.suite": 3,
     f"{PACKAGE}.preflight": 3,
     f"{PACKAGE}.repetition": 3,
+    f"{PACKAGE}.reasons": 3,
     f"{PACKAGE}.cli": 4,
     f"{PACKAGE}.__main__": 4,
 }
+
+# Each top-level folder's rank: an import from one folder into another points to a lower rank.
+FOLDER_RANK = {"simulator": 0, "features": 0, "profiles": 0, "requirements": 1, "driver": 2, "phone": 3,
+               "steps": 4, "explore": 4, "webapp": 4, "harness": 5}
 
 
 def _layer(module: str) -> int:
@@ -117,6 +140,26 @@ def test_no_layer_imports_one_above_it() -> None:
     upward = {f"{module} -> {target}" for module, targets in GRAPH.items() for target in targets
               if _layer(target) > _layer(module)}
     assert upward == set()
+
+
+def _folder(module: str) -> str:
+    return MODULES[module].relative_to(REPO).parts[0]
+
+
+def test_every_folder_has_a_rank() -> None:
+    assert {_folder(module) for module in MODULES} == set(FOLDER_RANK)
+
+
+def test_every_arrow_between_folders_points_down() -> None:
+    crossing = {f"{_folder(module)} -> {_folder(target)} ({module} -> {target})"
+                for module, targets in GRAPH.items() for target in targets
+                if _folder(target) != _folder(module) and FOLDER_RANK[_folder(target)] >= FOLDER_RANK[_folder(module)]}
+    assert crossing == set()
+
+
+def test_a_module_named_in_a_string_counts_as_imported() -> None:
+    """The built-in drivers are imported by name (`--sut simulator`); the arrow is checked all the same."""
+    assert f"{PACKAGE}.driver.inprocess" in GRAPH[f"{PACKAGE}.driver.loading"]
 
 
 def test_no_import_cycle() -> None:
@@ -169,7 +212,7 @@ def test_the_simulator_does_no_io_and_knows_no_harness() -> None:
     assert offenders == {}
 
 
-@pytest.mark.parametrize("package", ["steps", "explore", "catalogue", "authenticator", "plugin", "report", "console"])
+@pytest.mark.parametrize("package", ["steps", "explore", "requirements", "phone", "plugin", "report", "console"])
 def test_only_the_in_process_driver_and_the_web_app_import_the_simulator(package: str) -> None:
     offenders = {module for module, targets in GRAPH.items() if _within(module, f"{PACKAGE}.{package}")
                  and any(_within(target, f"{PACKAGE}.simulator") for target in targets)}
@@ -195,3 +238,11 @@ def test_the_wheel_lists_every_package_folder() -> None:
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
     packages = {module for module, path in MODULES.items() if path.name == "__init__.py"}
     assert packages == listed
+
+
+@pytest.mark.parametrize("word", ["browser", "plugin", "baseline"])
+def test_a_word_that_says_what_a_module_is_names_one_module(word: str) -> None:
+    """Domain names repeat across layers on purpose (enrollment in the simulator, the web app, the steps);
+    a name saying what kind of thing a module is (the browser, a plugin, a baseline) must not."""
+    named = sorted(module for module in MODULES if module.rsplit(".", 1)[-1] == word)
+    assert len(named) <= 1, named

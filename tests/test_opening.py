@@ -18,7 +18,7 @@ from mfa_conformance.driver.browser import browser_system
 from mfa_conformance.driver.browser.settings import OPTION_FIELDS
 from mfa_conformance.driver.loading import SutSpecError, load_system
 from mfa_conformance.explore.cli import BROWSER_OPTIONS
-from mfa_conformance.opening import open_system
+from mfa_conformance.driver.opening import open_system
 
 from .test_layering import MODULES
 

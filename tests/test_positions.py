@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.catalogue import load_catalogue
-from mfa_conformance.positions import (
+from mfa_conformance.requirements.catalogue import load_catalogue
+from mfa_conformance.requirements.positions import (
     REFERENCE, PositionsError, declaration_toml, declare, load_positions, parse_tag, read_declaration,
 )
 

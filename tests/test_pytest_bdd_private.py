@@ -1,4 +1,4 @@
-"""pytest-bdd's private names the harness uses (mfa_conformance.pytest_bdd_private) still mean
+"""pytest-bdd's private names the harness uses (mfa_conformance.steps.pytest_bdd_private) still mean
 what they meant: this fails when the installed pytest-bdd is not a release they were checked
 with, when one is gone, or when a collected scenario no longer carries them."""
 
@@ -11,14 +11,14 @@ import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
-from mfa_conformance import pytest_bdd_private as private
+from mfa_conformance.steps import pytest_bdd_private as private
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_the_installed_pytest_bdd_is_a_release_the_private_names_were_checked_with() -> None:
     assert version("pytest-bdd") in private.CHECKED_WITH, (
-        f"pytest-bdd {version('pytest-bdd')}: check every name of mfa_conformance.pytest_bdd_private against it, "
+        f"pytest-bdd {version('pytest-bdd')}: check every name of mfa_conformance.steps.pytest_bdd_private against it, "
         f"then add it to CHECKED_WITH {private.CHECKED_WITH}")
 
 
@@ -33,7 +33,7 @@ def test_the_registries_hold_what_the_harness_reads_from_them() -> None:
     test function has its template; every scenario takes EXAMPLE_PARAMETER, and an Outline's rows are
     parametrized under it, one dict of the row's values each."""
     code = ("import sys, pytest\n"
-            "from mfa_conformance import pytest_bdd_private as p\n"
+            "from mfa_conformance.steps import pytest_bdd_private as p\n"
             "class Seen:\n"
             "    def pytest_collection_finish(self, session):\n"
             "        items = session.items\n"
@@ -54,7 +54,7 @@ def test_the_registries_hold_what_the_harness_reads_from_them() -> None:
 
 _OUTCOMES = """
 import json, sys, pytest
-from mfa_conformance import pytest_bdd_private as p
+from mfa_conformance.steps import pytest_bdd_private as p
 
 class Outcomes:
     def __init__(self, own):

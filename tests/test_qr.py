@@ -17,7 +17,7 @@ import segno
 import zxingcpp
 from PIL import Image
 
-from mfa_conformance.authenticator import KeyUri
+from mfa_conformance.phone.authenticator import KeyUri
 from mfa_conformance.simulator.qr import qr_png
 
 from .world import build_world

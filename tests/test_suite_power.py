@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.catalogue import load_catalogue
-from mfa_conformance.positions import load_positions
+from mfa_conformance.requirements.catalogue import load_catalogue
+from mfa_conformance.requirements.positions import load_positions
 from mfa_conformance.simulator import Simulator
 
 from .mutants import VARIANTS, Variant

@@ -19,7 +19,7 @@ import pytest
 from mfa_conformance.driver import Capability
 from mfa_conformance.driver.inprocess import InProcessSystem
 from mfa_conformance.driver.provisioned import ProvisionedSystem
-from mfa_conformance.positions import load_positions, read_declaration
+from mfa_conformance.requirements.positions import load_positions, read_declaration
 from mfa_conformance.survey.runner import Finding, positions_file, survey
 
 from .mutants import VARIANTS

@@ -63,7 +63,7 @@ def test_the_environment_variable_selects_the_system_too(tmp_path: Path) -> None
         ("acme_mfa:nothing_here", "has no callable 'nothing_here'"),
         ("acme_mfa:AcmeSession", "AcmeSession() failed: TypeError"),
         ("acme_mfa:Capability", "Capability() failed"),
-        ("mfa_conformance.catalogue:load_catalogue", "load_catalogue() returned dict, not a mfa_conformance.SystemUnderTest"),
+        ("mfa_conformance.requirements.catalogue:load_catalogue", "load_catalogue() returned dict, not a mfa_conformance.SystemUnderTest"),
     ],
 )
 def test_a_bad_sut_is_one_clear_line_before_any_scenario(tmp_path: Path, spec: str, message: str) -> None:

@@ -2,7 +2,7 @@
 
 Checks a deployed web product through Debian's Chromium, by the labels its
 vendor profile names. Page objects in `pages/` hold every locator; `profile.py`
-reads and checks the profile; the harness's `mfa_conformance.browser` pytest
+reads and checks the profile; the harness's `mfa_conformance.browser_options` pytest
 plugin adds the command-line options and passes the settings to the factory.
 """
 
@@ -21,7 +21,7 @@ def browser_system(settings: BrowserSettings | None = None, browser_options: Map
     """The `--sut browser` factory, given its settings by whoever opens the system: the pytest plugin's
     (`settings`), or a command's browser options (`browser_options`: `base_url`, `profile`, `ws_endpoint`,
     `chromium`), each over its MFA_* environment variable."""
-    from mfa_conformance.driver.loading import SutSpecError
+    from mfa_conformance.driver.errors import SutSpecError
 
     from .system import BrowserSystem
 

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 from mfa_conformance import profiles
 from mfa_conformance.driver import Feature, errors
-from mfa_conformance.positions import PositionsError, declare
+from mfa_conformance.requirements.positions import PositionsError, declare
 
 from .casts import CastEntry, PersonaEntry, PracticeEntry, read_casts
 from .flows import Flow, read_flows

@@ -5,8 +5,9 @@ personas named when the system cannot seed them)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import shlex
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class BrowserSettings:
     ws_endpoint: str | None = None
     chromium: Path = field(default_factory=default_chromium)
     trace: bool = True
+    chromium_args: tuple[str, ...] = ()
+    """Extra command-line switches for a launched Chromium (MFA_CHROMIUM_ARGS), after the driver's own."""
     check_profile: bool = True
     """Check at start that the sign-in page fits the profile (the xdist controller does it for its workers)."""
     cast: int = 0
@@ -71,7 +74,9 @@ class BrowserSettings:
         return cls(base_url=os.environ.get("MFA_BASE_URL") or None,
                    profile=Path(os.environ.get("MFA_PROFILE") or DEFAULT_PROFILE),
                    ws_endpoint=os.environ.get("MFA_BROWSER_WS_ENDPOINT") or None,
-                   chromium=Path(os.environ["MFA_CHROMIUM"]) if os.environ.get("MFA_CHROMIUM") else default_chromium())
+                   chromium=Path(os.environ["MFA_CHROMIUM"]) if os.environ.get("MFA_CHROMIUM") else default_chromium(),
+                   trace=os.environ.get("MFA_BROWSER_TRACE", "on") != "off",
+                   chromium_args=tuple(shlex.split(os.environ.get("MFA_CHROMIUM_ARGS", ""))))
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ class BrowserSystem(SystemUnderTest):
         if settings.ws_endpoint:
             return self._playwright.chromium.connect(settings.ws_endpoint, timeout=30_000)
         return self._playwright.chromium.launch(executable_path=str(settings.chromium), headless=True,
-                                                args=LAUNCH_ARGS + os.environ.get("MFA_CHROMIUM_ARGS", "").split())
+                                                args=LAUNCH_ARGS + list(settings.chromium_args))
 
     def describe(self) -> dict[str, str]:
         where = self.prepared.settings.ws_endpoint or str(self.prepared.settings.chromium)

@@ -36,8 +36,8 @@ from securesystemslib.dsse import Envelope
 from securesystemslib.exceptions import FormatError, VerificationError
 from securesystemslib.signer import CryptoSigner, SSlibKey
 
-from ..catalogue import CATALOGUE_PATH
-from ..howto import HOWTO_PATH, SENTENCES_PATH
+from mfa_conformance.requirements.catalogue import CATALOGUE_PATH
+from mfa_conformance.requirements.howto import HOWTO_PATH, SENTENCES_PATH
 from ..report.model import Results
 from ..report.verdict import CONFORMANT, NOT_CONFORMANT
 from .cli import Rejected

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ..catalogue import FEATURES_DIR
-from ..howto import source_hashes
+from mfa_conformance.requirements.catalogue import FEATURES_DIR
+from mfa_conformance.requirements.howto import source_hashes
 from ..report.model import Results, ResultsError
 from ..report.writer import REPORT_FILES
 from .archive import canonical_zip

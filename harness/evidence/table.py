@@ -34,8 +34,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..catalogue import CATALOGUE_PATH, FEATURES_DIR, KINDS, Requirement, load_catalogue
-from ..positions import REFERENCE
+from mfa_conformance.requirements.catalogue import CATALOGUE_PATH, FEATURES_DIR, KINDS, Requirement, load_catalogue
+from mfa_conformance.requirements.positions import REFERENCE
 from ..report.model import RequirementSummary, Results, ScenarioResult
 from .cli import EvidenceError, Rejected, run_command
 from .verify import Verified, open_package
@@ -174,7 +174,7 @@ def capabilities(ids: list[str]) -> dict[str, str]:
     """Each requirement's capability: the feature (one capability per feature file) that holds most of the
     scenarios of its family (the ID's prefix: ENR, SGN, ...), so a family stays together."""
     from pytest_bdd.exceptions import GherkinParseError
-    from mfa_conformance.pytest_bdd_private import get_features
+    from mfa_conformance.steps.pytest_bdd_private import get_features
 
     try:
         features = get_features([str(FEATURES_DIR)])

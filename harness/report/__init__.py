@@ -1,7 +1,7 @@
 """The conformance report: results of a run as HTML living documentation,
 a requirement traceability matrix, and machine-readable files for CI.
 
-`plugin` collects the results during a run (serial or xdist) and writes them;
+`run_reports` collects the results during a run (serial or xdist) and writes them;
 `model` is the results as data; `cucumber`, `junit`, `html` and `writer` turn
 them into files, `allure` into allure-results (--alluredir); `expected` handles a
 vendor's expected-failures list; `cli` renders report.html again from results.json;

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..catalogue import HOWTO_KINDS, SECURITY
-from ..howto import HowtoError, Listing, Sentence, account, load_listing, read_howto
+from mfa_conformance.requirements.catalogue import HOWTO_KINDS, SECURITY
+from mfa_conformance.requirements.howto import HowtoError, Listing, Sentence, account, load_listing, read_howto
 from .model import OUTCOMES, RequirementSummary, Results
 
 __all__ = ["AnnotatedSentence", "AnnotatedBlock", "AnnotatedHowto", "annotate", "howto_markup", "OUTCOME_WORDS"]

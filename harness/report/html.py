@@ -19,8 +19,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..catalogue import HOWTO_KINDS, KINDS
-from ..positions import PositionsError, load_positions
+from mfa_conformance.requirements.catalogue import HOWTO_KINDS, KINDS
+from mfa_conformance.requirements.positions import PositionsError, load_positions
 from .annotated import OUTCOME_WORDS, annotate, howto_markup
 from .chart import capability_chart
 from .model import Results, ScenarioResult

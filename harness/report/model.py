@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from mfa_conformance.catalogue import Requirement
+from mfa_conformance.requirements.catalogue import Requirement
 
 from .lacks import lacking
 from .verdict import Verdict, judge

@@ -29,8 +29,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from ..catalogue import Requirement
-from ..controls import SP800_53, SP800_53_CATALOG, oscal_id
+from mfa_conformance.requirements.catalogue import Requirement
+from mfa_conformance.requirements.controls import SP800_53, SP800_53_CATALOG, oscal_id
 from .model import RequirementSummary, Results, ScenarioResult
 
 __all__ = ["NS", "EvidenceFile", "Source", "status_of", "assessment_results", "OscalUnavailable"]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Protocol
 
-from mfa_conformance.catalogue import SECURITY, Requirement
+from mfa_conformance.requirements.catalogue import SECURITY, Requirement
 
 from .verdict import NOT_APPLICABLE, Verdict, judge
 

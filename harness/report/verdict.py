@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..catalogue import Requirement
+from mfa_conformance.requirements.catalogue import Requirement
 
 __all__ = ["CONFORMANT", "INCOMPLETE", "NOT_CONFORMANT", "VERDICTS", "NOT_APPLICABLE", "Verdict", "judge"]
 

@@ -4,7 +4,7 @@ Exit status: 0 when every position probed shows one of its allowed
 alternatives (and, for each declared one, the declared alternative); 1 when
 one shows none, or contradicts its declaration; 2 for a wrong command line; 4
 for an input that cannot be used (a --sut that cannot be loaded, a positions
-file or declaration: the codes `run` gives, from mfa_conformance.opening); 3
+file or declaration: the codes `run` gives, from mfa_conformance.driver.opening); 3
 when the system stopped answering. The findings are written as a positions file
 (`--output`, default reports/positions.toml) ready for `mfa-conformance run
 --positions`. With `--positions FILE` (or positions the driver declares) the
@@ -22,8 +22,8 @@ from pathlib import Path
 from mfa_conformance.driver.errors import SystemUnreachable
 from mfa_conformance.driver.loading import resolve_sut_spec
 from mfa_conformance.explore.cli import add_browser_options, browser_options
-from mfa_conformance.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
-from mfa_conformance.positions import REFERENCE, PositionsError, load_positions
+from mfa_conformance.driver.opening import UNUSABLE, USAGE, Unusable, open_system, read_positions_file
+from mfa_conformance.requirements.positions import REFERENCE, PositionsError, load_positions
 
 from .runner import Finding, positions_file, survey
 

@@ -14,10 +14,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mfa_conformance.authenticator import phone_for
+from mfa_conformance.phone.authenticator import phone_for
 from mfa_conformance.driver import Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
-from mfa_conformance.positions import load_positions
+from mfa_conformance.requirements.positions import load_positions
 
 from .world import Person, ProbeFailed, World, wrong_code
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mfa_conformance.driver import Capability, SystemUnderTest
 from mfa_conformance.driver.errors import CapabilityMissing, Refused, ServerError, SystemUnreachable
-from mfa_conformance.positions import declaration_toml, load_positions
+from mfa_conformance.requirements.positions import declaration_toml, load_positions
 
 from .probes import PROBES
 from .world import ProbeFailed

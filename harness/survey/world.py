@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from mfa_conformance.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.phone.authenticator import AuthenticatorApp, phone_for
 from mfa_conformance.driver import Account, Session, Stage, SystemUnderTest
 
 __all__ = ["Person", "World", "wrong_code", "ProbeFailed"]

@@ -119,7 +119,7 @@ def test_every_build_is_one_a_check_catches() -> None:
 
 
 def test_every_security_check_catches_a_build_through_the_browser_or_says_why_not() -> None:
-    from mfa_conformance.catalogue import SECURITY, load_catalogue
+    from mfa_conformance.requirements.catalogue import SECURITY, load_catalogue
 
     checks = {rid for rid, requirement in load_catalogue().items() if requirement.kind == SECURITY}
     assert checks - {marker for _, marker in CAUGHT_BY + CAUGHT_UNDER_A_DECLARATION} == set(NOT_THROUGH_THE_BROWSER)

@@ -23,7 +23,7 @@ from mfa_conformance.evidence.cli import Rejected
 from mfa_conformance.evidence.package import build_package, write_package
 from mfa_conformance.evidence.signing import sign
 from mfa_conformance.evidence.verify import check_package, open_package
-from mfa_conformance.howto import HOWTO_PATH
+from mfa_conformance.requirements.howto import HOWTO_PATH
 from tests.report.runs import Run, run_harness
 
 STATEMENT = "https://in-toto.io/Statement/v1"

@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from mfa_conformance.howto import HOWTO_PATH
+from mfa_conformance.requirements.howto import HOWTO_PATH
 from mfa_conformance.profiles import __file__ as profiles_init
 from tests.report.runs import Run, run_harness
 

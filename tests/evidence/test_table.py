@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from mfa_conformance.catalogue import KINDS, Requirement, load_catalogue
+from mfa_conformance.requirements.catalogue import KINDS, Requirement, load_catalogue
 from mfa_conformance.evidence.archive import canonical_zip, read_archive
 from mfa_conformance.evidence.package import build_package, write_package
 from mfa_conformance.evidence.table import cell

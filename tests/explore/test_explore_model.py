@@ -15,7 +15,7 @@ import pytest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.explore.model import HowTo
 from mfa_conformance.explore.model_state import PERIOD, Code, Standing, canonical_safelist
-from mfa_conformance.catalogue import load_catalogue
+from mfa_conformance.requirements.catalogue import load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = 1_800_000_000.0  # a time-step boundary (divisible by 30)

@@ -22,7 +22,7 @@ def _scenario_count() -> int:
     """How many scenarios a whole run has: outlines count once per example row."""
     from pytest_bdd.feature import get_features
 
-    from mfa_conformance.catalogue import FEATURES_DIR
+    from mfa_conformance.requirements.catalogue import FEATURES_DIR
 
     return sum(
         max(1, sum(len(examples.examples) for examples in template.examples))

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.catalogue import load_catalogue
-from mfa_conformance.controls import oscal_id
+from mfa_conformance.requirements.catalogue import load_catalogue
+from mfa_conformance.requirements.controls import oscal_id
 from mfa_conformance.report.oscal import NS, status_of
 from tests.evidence.conftest import Done
 from tests.report.runs import Run

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.catalogue import load_catalogue
+from mfa_conformance.requirements.catalogue import load_catalogue
 from mfa_conformance.report.expected import ExpectedFailuresError, load_expected_failures
 from tests.report.runs import BROKEN, run_harness, run_suite
 

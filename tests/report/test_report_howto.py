@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from mfa_conformance.catalogue import Requirement
-from mfa_conformance.howto import read_howto, sha256_of
+from mfa_conformance.requirements.catalogue import Requirement
+from mfa_conformance.requirements.howto import read_howto, sha256_of
 from mfa_conformance.report.annotated import annotate, howto_markup
 from mfa_conformance.report.html import render_html
 from tests.report.test_report_model import results_with_evidence

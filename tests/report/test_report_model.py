@@ -14,7 +14,7 @@ from mfa_conformance.report.collect import EVIDENCE_PROPERTY, ScenarioCollector,
 from mfa_conformance.report.cucumber import cucumber_json
 from mfa_conformance.report.html import render_html
 from mfa_conformance.report.junit import junit_xml
-from mfa_conformance.catalogue import Requirement
+from mfa_conformance.requirements.catalogue import Requirement
 from mfa_conformance.report.model import FeatureInfo, Results, RunInfo
 from mfa_conformance.report.writer import write_reports
 

@@ -56,13 +56,14 @@ def _settings(config: pytest.Config) -> BrowserSettings:
     base = BrowserSettings.from_environment()
     profile = config.getoption("profile")
     report_dir = config.getoption("report_dir", None) or "reports"
-    trace = config.getoption("browser_trace") or os.environ.get("MFA_BROWSER_TRACE") or "on"
+    trace = config.getoption("browser_trace")
     return BrowserSettings(
         base_url=config.getoption("base_url") or base.base_url,
         profile=Path(config.invocation_params.dir, profile).resolve() if profile else base.profile,
         ws_endpoint=config.getoption("browser_ws_endpoint") or base.ws_endpoint,
         chromium=Path(config.getoption("browser_executable")) if config.getoption("browser_executable") else base.chromium,
-        trace=trace != "off",
+        trace=base.trace if trace is None else trace != "off",
+        chromium_args=base.chromium_args,
         cast=_worker_number(config),
         workers=max(1, _workers(config)),
         evidence_dir=Path(config.invocation_params.dir, report_dir).resolve(),
@@ -147,7 +148,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def features_personas(config: pytest.Config) -> dict[str, set[str]]:
     """Every persona the feature files introduce ("Dana is the account holder of ..."), with the
     practices each is introduced in."""
-    from .feature_files import bound_features  # pytest-bdd, imported here, is loaded after this plugin
+    from mfa_conformance.steps.feature_files import bound_features  # pytest-bdd, imported here, is loaded after this plugin
 
     folder = bound_features(config)
     files = [folder] if folder.is_file() else sorted(folder.rglob("*.feature"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pytest_bdd import exceptions
 
-from .catalogue import FEATURES_DIR
+from mfa_conformance.requirements.catalogue import FEATURES_DIR
 from .pytest_bdd_private import Feature, StepFunctionContext, get_feature, step_function_context_registry
 
 __all__ = ["bound_features", "FeatureFileError", "check_features", "feature_files", "registered_steps"]

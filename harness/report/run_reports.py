@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ..catalogue import load_catalogue
-from ..howto import source_hashes
+from mfa_conformance.requirements.catalogue import load_catalogue
+from mfa_conformance.requirements.howto import source_hashes
 from ..plugin import POSITIONS_KEY, SYSTEM_KEY, is_scenario, scenario_record
 from .collect import ScenarioCollector, build_features, build_scenarios
 from .expected import (

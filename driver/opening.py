@@ -14,7 +14,7 @@ from pathlib import Path
 from mfa_conformance.driver import SystemUnderTest
 from mfa_conformance.driver.loading import SutSpecError, load_system
 
-from .positions import Declaration, PositionsError, declare, read_declaration
+from mfa_conformance.requirements.positions import Declaration, PositionsError, declare, read_declaration
 
 __all__ = ["USAGE", "UNUSABLE", "Unusable", "PositionsLayer", "read_positions_file", "declared_positions", "open_system"]
 

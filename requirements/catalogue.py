@@ -3,7 +3,7 @@
 Each entry says where in the how-to it comes from twice over: `source` names
 the section and step for a reader, `quotes` gives the how-to's own sentences
 verbatim, so a test (tests/test_howto_accounting.py, through
-mfa_conformance.howto) can prove every quote is really there and every
+mfa_conformance.requirements.howto) can prove every quote is really there and every
 sentence of the how-to is accounted for. An entry that rests on a standard
 rather than on the how-to names the clause in `basis`.
 
@@ -14,7 +14,7 @@ of the standard it comes from (`basis`) and the attack (`reason`), and the
 reports give them a verdict of their own, apart from the how-to's.
 
 An entry may name the NIST SP 800-53 Rev. 5 controls it serves (`controls`), from
-the reviewed table of mfa_conformance.controls; the OSCAL export carries them.
+the reviewed table of mfa_conformance.requirements.controls; the OSCAL export carries them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from . import features
+from mfa_conformance import features
 from .controls import ControlError, check_control
 
 __all__ = ["FEATURES_DIR", "CATALOGUE_PATH", "KINDS", "HOWTO_KINDS", "SECURITY", "CAPABILITY_TAGS", "Requirement",
@@ -72,7 +72,7 @@ class Requirement:
     """Why an interpreted entry (or an inferred one fixing a number) admits no other reading."""
     controls: tuple[str, ...] = ()
     """The NIST SP 800-53 Rev. 5 controls the entry serves (`IA-2(1)`), where the mapping is defensible
-    (mfa_conformance.controls); none where no control clearly applies."""
+    (mfa_conformance.requirements.controls); none where no control clearly applies."""
 
     def __post_init__(self) -> None:
         # results.json gives lists back; keep the entry hashable and immutable.

@@ -44,7 +44,7 @@ def check_control(control: str) -> str:
         raise ControlError(f"{control!r} is not written as NIST SP 800-53 writes a control (AC-7, IA-2(1))")
     if control not in SP800_53:
         raise ControlError(f"{control} is not among the reviewed SP 800-53 Rev. 5 controls "
-                           f"({', '.join(SP800_53)}); add it to mfa_conformance.controls with its title first")
+                           f"({', '.join(SP800_53)}); add it to mfa_conformance.requirements.controls with its title first")
     return control
 
 
