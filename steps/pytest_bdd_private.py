@@ -49,6 +49,7 @@ def remember_step_lookups() -> None:
     if getattr(lookup, "pytest_bdd_own", None) is not None:
         return
     visible: dict[tuple, list] = {}
+    matched: dict[tuple, list] = {}
 
     def find_fixturedefs_for_step(step, fixturemanager, node):
         names = tuple(get_fixture_names(fixturemanager))
@@ -57,9 +58,12 @@ def remember_step_lookups() -> None:
             visible[where] = [(fixturedef, context) for name in names
                               for fixturedef in getfixturedefs(fixturemanager, name, node) or []
                               if (context := step_function_context_registry.get(fixturedef.func)) is not None]
-        for fixturedef, context in visible[where]:
-            if (context.type is None or context.type == step.type) and context.parser.is_matching(step.name):
-                yield fixturedef
+        step_key = (where, step.type, step.name)  # the same step text recurs across a feature's scenarios
+        if step_key not in matched:
+            matched[step_key] = [fixturedef for fixturedef, context in visible[where]
+                                 if (context.type is None or context.type == step.type)
+                                 and context.parser.is_matching(step.name)]
+        yield from matched[step_key]
 
     find_fixturedefs_for_step.pytest_bdd_own = lookup  # type: ignore[attr-defined]
     _SCENARIO.find_fixturedefs_for_step = find_fixturedefs_for_step
