@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from .driver.loading import resolve_sut_spec
-from .plugin import CANNOT_TELL, EVIDENCE_PROPERTY, FACTORY_KEY, OPENED_KEY, SYSTEM_KEY, declare_positions
+from .outcome import EVIDENCE_PROPERTY
+from .plugin import CANNOT_TELL, FACTORY_KEY, OPENED_KEY, SYSTEM_KEY, declare_positions
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
 from .driver.browser.settings import BrowserSettings, SetupError, missing_personas, prepare

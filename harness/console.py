@@ -26,17 +26,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from mfa_conformance.driver.loading import DEFAULT_SUT, resolve_sut_spec
 from mfa_conformance.requirements.catalogue import Requirement, load_catalogue
-from .driver.loading import DEFAULT_SUT, resolve_sut_spec
-from .plugin import SCENARIO_PROPERTY
-from .report.collect import EVIDENCE_PROPERTY, redact
+
+from .outcome import SCENARIO_PROPERTY, ScenarioOutcome, collect_outcome
+from .report.collect import redact
 from .report.lacks import lacked, lacking
 from .report.security import howto_verdict, is_security, security_ids
 from .report.stability import flaky_lines, from_console, repetition_label, settle
 from .report.unchecked import console_lines as unchecked_lines
 from .report.verdict import NOT_APPLICABLE
 
-__all__ = ["ScenarioOutcome", "collect_outcome", "Progress", "reproduce_command", "GherkinConsole"]
+__all__ = ["Progress", "reproduce_command", "GherkinConsole"]
 
 MARKS = {"passed": "✔", "failed": "✘", "skipped": "–", "expected failure": "⚑", NOT_APPLICABLE: "○"}
 COLOURS = {"passed": {"green": True}, "failed": {"red": True}}
@@ -47,41 +48,6 @@ REPRODUCE_OPTIONS = (("--base-url", "base_url", "MFA_BASE_URL"), ("--profile", "
 """Options of the run that a reproducing command needs too (with --sut and --features)."""
 
 
-class ScenarioOutcome(dict):
-    """A scenario record plus its outcome, message, duration and evidence."""
-
-
-def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:
-    properties = dict(report.user_properties)
-    record = properties.get(SCENARIO_PROPERTY)
-    if record is None:
-        return None
-    outcome = ScenarioOutcome(record)
-    outcome.setdefault("title", outcome["scenario"])
-    outcome["nodeid"] = report.nodeid
-    outcome["outcome"] = report.outcome
-    outcome["duration"] = report.duration
-    outcome["message"] = ""
-    outcome["evidence"] = properties.get(EVIDENCE_PROPERTY)
-    outcome["waited"] = properties.get("mfa_waited", 0)
-    outcome["waited_for"] = properties.get("mfa_waited_for", "")
-    if report.skipped and hasattr(report, "wasxfail"):  # failed, as an --expected-failures entry said
-        outcome["outcome"] = "expected failure"
-        outcome["expected"] = report.wasxfail
-        crash = getattr(report.longrepr, "reprcrash", None)
-        outcome["message"] = crash.message if crash is not None else ""
-    elif report.skipped and isinstance(report.longrepr, tuple):
-        outcome["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
-        if record.get("position_skip"):  # checks an alternative the system does not take
-            outcome["outcome"] = NOT_APPLICABLE
-    elif report.failed:
-        crash = getattr(report.longrepr, "reprcrash", None)
-        outcome["message"] = crash.message if crash is not None else str(report.longrepr).strip().splitlines()[-1]
-    if report.when != "call" and report.failed:
-        outcome["message"] = f"error in {report.when}: {outcome['message']}"
-    return outcome
-
-
 def _first_line(message: str) -> str:
     """The message's first line, with any Key URI or secret redacted, as in the reports."""
     return redact(next((line.strip() for line in message.splitlines() if line.strip()), ""))
@@ -89,14 +55,11 @@ def _first_line(message: str) -> str:
 
 def _tags(outcome: ScenarioOutcome) -> str:
     """The requirement IDs, and the alternative of each declared position the scenario checked."""
-    tags = " ".join(f"@{t}" for t in outcome["tags"] if t[:3].isupper())
-    if outcome.get("positions") and outcome["outcome"] != NOT_APPLICABLE:
-        tags += " [" + ", ".join(f"{name} = {value}" for name, value in sorted(outcome["positions"].items())) + "]"
+    record = outcome.record
+    tags = " ".join(f"@{t}" for t in record.tags if t[:3].isupper())
+    if record.positions and outcome.outcome != NOT_APPLICABLE:
+        tags += " [" + ", ".join(f"{name} = {value}" for name, value in sorted(record.positions.items())) + "]"
     return f"  {tags}" if tags else ""
-
-
-def _failing_step(outcome: ScenarioOutcome) -> dict | None:
-    return next((s for s in outcome["steps"] if s["failed"]), None)
 
 
 def _requirement(requirement: Requirement) -> str:
@@ -224,7 +187,7 @@ class GherkinConsole:
         outcome = collect_outcome(report)
         if outcome is not None:
             previous = self.outcomes.get(report.nodeid)
-            if previous is None or previous["outcome"] == "passed":  # a teardown error outranks a passed call
+            if previous is None or previous.outcome == "passed":  # a teardown error outranks a passed call
                 self.outcomes[report.nodeid] = outcome
         if report.when == "teardown":
             self.progress.test_finished()
@@ -232,37 +195,37 @@ class GherkinConsole:
                 self._print_finished(self.outcomes[report.nodeid])
 
     def _print_finished(self, outcome: ScenarioOutcome) -> None:
-        name = outcome["title"] + repetition_label(outcome)
+        name = outcome.record.title + repetition_label(outcome.record)
         if self.parallel:  # the workers' scenarios interleave: each line names its feature
-            name = f"{outcome['feature']}: {name}"
-        elif outcome["feature"] != self.feature_shown:
+            name = f"{outcome.record.feature}: {name}"
+        elif outcome.record.feature != self.feature_shown:
             self._write()
-            self._write(f"Feature: {outcome['feature']}", bold=True)
-            self.feature_shown = outcome["feature"]
+            self._write(f"Feature: {outcome.record.feature}", bold=True)
+            self.feature_shown = outcome.record.feature
         prefix = self.progress.prefix()
-        state = outcome["outcome"]
+        state = outcome.outcome
         self._write(f"{prefix} {MARKS[state]} {name}{_tags(outcome)}", **COLOURS.get(state, {"yellow": True}))
         for line in self._details(outcome):
             self._write(f"{' ' * (len(prefix) + 3)}{line}", **COLOURS.get(state, {"yellow": True}))
 
     def _details(self, outcome: ScenarioOutcome, *, where: bool = True) -> list[str]:
-        state = outcome["outcome"]
+        state = outcome.outcome
         if state == "skipped":
-            return [f"skipped: {outcome['message']}"]
+            return [f"skipped: {outcome.message}"]
         if state == NOT_APPLICABLE:
-            return [f"not applicable: {outcome['message']}"]
-        lines = [outcome["expected"]] if state == "expected failure" else []
-        if outcome.get("waited"):
-            why = outcome.get("waited_for") or "the system's clock cannot be moved"
-            lines.append(f"waited {duration(outcome['waited'])} on the real clock ({why})")
+            return [f"not applicable: {outcome.message}"]
+        lines = [outcome.expected or ""] if state == "expected failure" else []
+        if outcome.waited:
+            why = outcome.waited_for or "the system's clock cannot be moved"
+            lines.append(f"waited {duration(outcome.waited)} on the real clock ({why})")
         if state in ("failed", "expected failure"):
-            step = _failing_step(outcome)
+            step = outcome.failing_step()
             if step:
-                lines.append(f"failed at: {step['keyword']} {step['text']}")
-            lines.append(_first_line(outcome["message"]))
+                lines.append(f"failed at: {step.keyword} {step.text}")
+            lines.append(_first_line(outcome.message))
         if state == "failed" and where and (evidence := self._evidence(outcome)):
             lines.append(evidence)
-        return lines + unchecked_lines(outcome)
+        return lines + unchecked_lines(outcome.record)
 
     def _evidence(self, outcome: ScenarioOutcome) -> str | None:
         """Where to look further: the scenario's evidence folder (browser runs), else the report."""
@@ -273,8 +236,8 @@ class GherkinConsole:
         directory = report_dir(self.config)
         if directory is None:
             return None
-        if outcome.get("evidence"):
-            files = [Path(p) for p in outcome["evidence"].values()]
+        if outcome.evidence:
+            files = [Path(p) for p in outcome.evidence.values()]
             return f"evidence: {_shown(directory / files[0].parent, self.config)}/ " \
                    f"({', '.join(sorted(f.name for f in files))})"
         return f"details: {_shown(directory / 'report.html', self.config)}"
@@ -290,10 +253,10 @@ class GherkinConsole:
         if not self.live:
             self._listing()
             gap = True
-        failures = sorted((o for o in self.outcomes.values() if o["outcome"] == "failed"),
-                          key=lambda o: (o["feature"], o["line"], o["nodeid"]))
-        lacked_things = lacking((o["title"], o["message"], o["tags"]) for o in failures)
-        failures = [o for o in failures if lacked(o["message"]) is None]
+        failures = sorted((o for o in self.outcomes.values() if o.outcome == "failed"),
+                          key=lambda o: (o.record.feature, o.record.line, o.nodeid))
+        lacked_things = lacking((o.record.title, o.message, o.record.tags) for o in failures)
+        failures = [o for o in failures if lacked(o.message) is None]
         if lacked_things:
             if gap:
                 self._write()
@@ -310,9 +273,9 @@ class GherkinConsole:
             for line in lines:
                 self._write(line, yellow=True)
             gap = True
-        counts = {k: sum(o["outcome"] == k for o in self.outcomes.values()) for k in ("passed", "failed", "skipped")}
-        expected = sum(o["outcome"] == "expected failure" for o in self.outcomes.values())
-        other = sum(o["outcome"] == NOT_APPLICABLE for o in self.outcomes.values())
+        counts = {k: sum(o.outcome == k for o in self.outcomes.values()) for k in ("passed", "failed", "skipped")}
+        expected = sum(o.outcome == "expected failure" for o in self.outcomes.values())
+        other = sum(o.outcome == NOT_APPLICABLE for o in self.outcomes.values())
         if gap:
             self._write()
         if expected:
@@ -350,19 +313,19 @@ class GherkinConsole:
         results = getattr(writer, "results", None)
         if results is not None:
             return results.judgement()
-        return howto_verdict(((o["outcome"], o["tags"]) for o in self.outcomes.values()), load_catalogue().values())
+        return howto_verdict(((o.outcome, o.record.tags) for o in self.outcomes.values()), load_catalogue().values())
 
     def _listing(self) -> None:
         """The whole run as Gherkin, for -v, where pytest's own lines replace the live ones."""
         by_feature: dict[str, list[ScenarioOutcome]] = defaultdict(list)
         for outcome in self.outcomes.values():
-            by_feature[outcome["feature"]].append(outcome)
+            by_feature[outcome.record.feature].append(outcome)
         for feature, outcomes in sorted(by_feature.items()):
             self._write()
             self._write(f"Feature: {feature}", bold=True)
-            for o in sorted(outcomes, key=lambda o: (o["line"], o["nodeid"])):
-                colour = COLOURS.get(o["outcome"], {"yellow": True})
-                self._write(f"  {MARKS[o['outcome']]} {o['title']}{_tags(o)}", **colour)
+            for o in sorted(outcomes, key=lambda o: (o.record.line, o.nodeid)):
+                colour = COLOURS.get(o.outcome, {"yellow": True})
+                self._write(f"  {MARKS[o.outcome]} {o.record.title}{_tags(o)}", **colour)
                 for line in self._details(o, where=False):
                     self._write(f"      {line}", **colour)
 
@@ -383,14 +346,14 @@ class GherkinConsole:
         self._write(f"{len(failures)} scenario{'s' if len(failures) > 1 else ''} failed:", red=True, bold=True)
         for o in failures:
             self._write()
-            self._write(f"✘ {o['feature']}: {o['title']}{_tags(o)}", red=True)
-            lines = [("requirement", _requirement(catalogue[tag])) for tag in o["tags"] if tag in catalogue]
-            if step := _failing_step(o):
-                lines.append(("checked", f"{step['keyword']} {step['text']}"))
-            lines.append(("instead", _first_line(o["message"])))
+            self._write(f"✘ {o.record.feature}: {o.record.title}{_tags(o)}", red=True)
+            lines = [("requirement", _requirement(catalogue[tag])) for tag in o.record.tags if tag in catalogue]
+            if step := o.failing_step():
+                lines.append(("checked", f"{step.keyword} {step.text}"))
+            lines.append(("instead", _first_line(o.message)))
             if evidence := self._evidence(o):
                 lines.append(tuple(evidence.split(": ", 1)))  # type: ignore[arg-type]
-            lines.append(("reproduce", reproduce_command(self.config, o["title"])))
+            lines.append(("reproduce", reproduce_command(self.config, o.record.title)))
             for label, text in lines:
                 self._write(f"    {label + ':':<13}{text}")
 

@@ -25,21 +25,21 @@ from mfa_conformance import steps as steps_package
 from mfa_conformance.driver import Capability, SystemUnderTest
 from mfa_conformance.driver.errors import CannotTell, ServerError
 from mfa_conformance.driver.loading import BUILT_IN, SutSpecError, find_factory, load_system, resolve_sut_spec
-
 from mfa_conformance.driver.opening import PositionsLayer, Unusable, declared_positions, read_positions_file
 from mfa_conformance.requirements.catalogue import CAPABILITY_TAGS, KINDS, CatalogueError, load_catalogue
+from mfa_conformance.requirements.positions import (TAG_PREFIX, Declaration, PositionsError, load_positions,
+                                                    position_tags)
 from mfa_conformance.steps.feature_files import FeatureFileError, bound_features, check_features, registered_steps
+from mfa_conformance.steps.pytest_bdd_private import (EXAMPLE_PARAMETER, registry_get_safe, remember_step_lookups,
+                                                      scenario_reports_registry, scenario_wrapper_template_registry)
+
+from .outcome import SCENARIO_PROPERTY, ScenarioRecord, StepRecord
 from .reasons import harness_fault, short_reason
-from mfa_conformance.requirements.positions import TAG_PREFIX, Declaration, PositionsError, load_positions, position_tags
-from mfa_conformance.steps.pytest_bdd_private import EXAMPLE_PARAMETER, registry_get_safe, remember_step_lookups, scenario_reports_registry, scenario_wrapper_template_registry
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
 __all__ = ["is_scenario", "scenario_record", "runs_the_suite", "declare_positions", "SYSTEM_KEY", "OPENED_KEY", "FACTORY_KEY",
-           "POSITIONS_KEY", "SCENARIO_PROPERTY", "EVIDENCE_PROPERTY"]
+           "POSITIONS_KEY"]
 
-SCENARIO_PROPERTY = "mfa_scenario"
-EVIDENCE_PROPERTY = "mfa_evidence"
-"""The user property carrying a scenario's evidence files (screenshot, traces), relative to the report folder."""
 CANNOT_TELL = "cannot tell"
 """How the reason of a scenario whose outcome the screen did not show begins (a skip, no verdict)."""
 
@@ -68,13 +68,11 @@ def is_scenario(item: pytest.Item) -> bool:
     return EXAMPLE_PARAMETER in getattr(item, "fixturenames", ())
 
 
-def scenario_record(item: pytest.Item) -> dict[str, object]:
-    """Feature, rule, scenario, tags and per-step outcome of a scenario item, as plain data.
+def scenario_record(item: pytest.Item) -> ScenarioRecord:
+    """Feature, rule, scenario, tags and per-step outcome of a scenario item.
 
     Every step of the scenario is listed, background steps first, whether it ran
-    or not: reports render the whole scenario from this record alone. Each step's
-    `status` is "passed", "failed" (the step that failed) or "skipped" (never ran);
-    `failed` is pytest-bdd's own flag, which it also sets on the steps after a failure.
+    or not: reports render the whole scenario from this record alone.
     """
     template = registry_get_safe(scenario_wrapper_template_registry, getattr(item, "obj", None))
     assert template is not None
@@ -93,13 +91,13 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
         failed = bool(done and done["failed"])
         status = "skipped" if done is None or failure_seen else "failed" if failed else "passed"
         failure_seen = failure_seen or failed
-        steps.append({
-            "keyword": step.keyword, "text": step.name, "failed": failed,
-            "duration": round(done["duration"], 6) if done and status != "skipped" else 0.0,
-            "status": status, "line": step.line_number, "background": index < backgrounds,
-            "datatable": [[str(cell) for cell in row] for row in step.datatable.raw()] if step.datatable else None,
-            "docstring": step.docstring,
-        })
+        steps.append(StepRecord(
+            keyword=step.keyword, text=step.name, failed=failed,
+            duration=round(done["duration"], 6) if done and status != "skipped" else 0.0,
+            status=status, line=step.line_number, background=index < backgrounds,
+            datatable=[[str(cell) for cell in row] for row in step.datatable.raw()] if step.datatable else None,
+            docstring=step.docstring,
+        ))
     rule = template.rule
     # The name as printed and as `--scenario` takes it: an example of an outline whose name
     # has no <placeholder> would read like its siblings, so its example id is added.
@@ -107,19 +105,17 @@ def scenario_record(item: pytest.Item) -> dict[str, object]:
     example_id = scenario_id(f"[{callspec.id}]")[1:-1] if callspec is not None else ""
     title = scenario.name if not example_id or scenario.name != template.name else f"{scenario.name} [{example_id}]"
     repetition = repetition_of(item)
-    return {
-        "feature": template.feature.name, "feature_file": template.feature.rel_filename, "title": title,
-        "feature_description": template.feature.description or "",
-        "rule": rule.name if rule else None, "rule_description": (rule.description or "") if rule else "",
-        "keyword": scenario.keyword, "scenario": scenario.name, "line": template.line_number,
-        "example": callspec.indices.get(EXAMPLE_PARAMETER) if callspec else None,
-        "tags": sorted(tags),
-        "steps": steps, "ran": ran is not None,
-        # Which alternative of each position the scenario checked, and why it did not run if it checks another.
-        "positions": {tag.name: declaration[tag.name] for tag in checked},  # type: ignore[index]
-        "position_skip": next((reason for tag in checked if (reason := tag.skip_reason(declaration))), None),
-        "repetition": {"number": repetition[0], "of": repetition[1]} if repetition else None,
-    }
+    return ScenarioRecord(
+        feature=template.feature.name, feature_file=template.feature.rel_filename, title=title,
+        feature_description=template.feature.description or "",
+        rule=rule.name if rule else None, rule_description=(rule.description or "") if rule else "",
+        keyword=scenario.keyword, scenario=scenario.name, line=template.line_number,
+        example=callspec.indices.get(EXAMPLE_PARAMETER) if callspec else None,
+        tags=sorted(tags), steps=steps, ran=ran is not None,
+        positions={tag.name: declaration[tag.name] for tag in checked},  # type: ignore[index]
+        position_skip=next((reason for tag in checked if (reason := tag.skip_reason(declaration))), None),
+        repetition={"number": repetition[0], "of": repetition[1]} if repetition else None,
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -237,8 +233,8 @@ def _check_accounts(system: SystemUnderTest, items: list[pytest.Item] | None = N
 
     cast = None
     if items is not None:
-        lines = [step["text"] for item in items if is_scenario(item) and not _lacks_capability(item, system)
-                 for step in scenario_record(item)["steps"]]
+        lines = [step.text for item in items if is_scenario(item) and not _lacks_capability(item, system)
+                 for step in scenario_record(item).steps]
         cast = cast_of(lines)
     problem = check_accounts(system, cast)
     if problem is not None:
@@ -251,7 +247,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if names:
         chosen = set(names)
         kept = [item for item in items if is_scenario(item)
-                and chosen & {(record := scenario_record(item))["title"], record["scenario"]}]
+                and chosen & {(record := scenario_record(item)).title, record.scenario}]
         kept_ids = {id(item) for item in kept}
         deselected = [item for item in items if id(item) not in kept_ids]
         if deselected:
@@ -281,7 +277,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if not is_scenario(item):
         return
     system = item.config.stash[SYSTEM_KEY]
-    skip = scenario_record(item)["position_skip"]
+    skip = scenario_record(item).position_skip
     if skip:
         pytest.skip(str(skip))
     capability = _lacks_capability(item, system)
@@ -349,6 +345,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 
         # user_properties travel from xdist workers, so every report is built from this record; with
         # it, the details the scenario left unchecked, as its system's screens do not show them.
-        record = {**scenario_record(item), "unchecked": list(item.stash.get(UNCHECKED, []))}
-        report.user_properties.append((SCENARIO_PROPERTY, record))
+        record = scenario_record(item)
+        record.unchecked = list(item.stash.get(UNCHECKED, []))
+        report.user_properties.append((SCENARIO_PROPERTY, record.to_data()))
     return report

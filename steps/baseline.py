@@ -28,7 +28,14 @@ from mfa_conformance.phone.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Account, Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
-__all__ = ["Ledger", "Standing", "Unreachable", "phone_on", "wanted_enrolled", "is_introduction", "touches_practice", "preflight"]
+__all__ = ["WAITED_PROPERTY", "WAITED_FOR_PROPERTY", "WAITS_PROPERTY", "Ledger", "Standing", "Unreachable", "phone_on", "wanted_enrolled", "is_introduction", "touches_practice", "preflight"]
+
+WAITED_PROPERTY = "mfa_waited"
+"""The user property of a scenario's report: seconds it waited on the real clock."""
+WAITED_FOR_PROPERTY = "mfa_waited_for"
+"""What it waited for."""
+WAITS_PROPERTY = "mfa_waits"
+"""Each wait (start, seconds, why) and the worker, for the benchmark's breakdown."""
 
 ENROLLED_GIVEN = re.compile(r"^(\w+) has set up MFA with (?:her|his|their) phone$")
 INTRODUCTION = re.compile(r"^(?:.+ is a practice where MFA is (?:not )?available|\w+ is the account holder of .+"

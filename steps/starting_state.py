@@ -16,17 +16,14 @@ from mfa_conformance.driver import Capability, Feature, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
 from .baseline import (
-    Ledger, Standing, Unreachable, is_introduction, probe, skip_unreachable, support_reset, touches_practice,
-    wanted_enrolled,
+    WAITED_FOR_PROPERTY, WAITED_PROPERTY, WAITS_PROPERTY, Ledger, Standing, Unreachable, is_introduction, probe,
+    skip_unreachable, support_reset, touches_practice, wanted_enrolled,
 )
 from .cast import Cast, Persona
 
 __all__ = ["settle", "record", "ledger", "took", "ActionMisbehaved", "WAITED_PROPERTY", "COULD_NOT_START", "LEDGER", "FAILED"]
 
 
-WAITED_PROPERTY = "mfa_waited"
-WAITED_FOR_PROPERTY = "mfa_waited_for"
-WAITS_PROPERTY = "mfa_waits"
 """The worker and each wait's start and length, for the benchmark and the overlap test."""
 COULD_NOT_START = pytest.StashKey[str]()
 """Why a scenario could not reach its starting state: its preparation, or a Given step, failed.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.console import collect_outcome
+from mfa_conformance.outcome import collect_outcome
 
 __all__ = ["OutcomeFile"]
 
@@ -29,8 +29,8 @@ class OutcomeFile:
         previous = self.outcomes.get(report.nodeid)
         if previous is None or previous["outcome"] == "passed":  # a failed teardown outranks a passed call
             self.outcomes[report.nodeid] = {
-                "scenario": outcome["scenario"], "feature": outcome["feature"], "tags": outcome["tags"],
-                "outcome": outcome["outcome"], "message": outcome["message"],
+                "scenario": outcome.record.scenario, "feature": outcome.record.feature, "tags": outcome.record.tags,
+                "outcome": outcome.outcome, "message": outcome.message,
                 **dict(p for p in report.user_properties if p[0] == "mfa_waits"),
             }
 

@@ -102,6 +102,7 @@ LAYERS = {
     f"{PACKAGE}.survey": 2,
     f"{PACKAGE}.webapp": 2,
     f"{PACKAGE}.plugin": 3,
+    f"{PACKAGE}.outcome": 3,
     f"{PACKAGE}.console": 3,
     f"{PACKAGE}.browser_options": 3,
     f"{PACKAGE}.report": 3,

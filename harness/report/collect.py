@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from ..plugin import EVIDENCE_PROPERTY, SCENARIO_PROPERTY
+from ..outcome import EVIDENCE_PROPERTY, SCENARIO_PROPERTY, ScenarioRecord
 from .model import FeatureInfo, ScenarioResult, StepResult
 from .verdict import NOT_APPLICABLE
 
-__all__ = ["EVIDENCE_PROPERTY", "Collected", "ScenarioCollector", "redact", "build_scenarios", "build_features"]
+__all__ = ["Collected", "ScenarioCollector", "redact", "build_scenarios", "build_features"]
 
 MESSAGE_LIMIT = 4000
 
@@ -38,7 +38,7 @@ def redact(text: str) -> str:
 class Collected:
     """What the reports of one scenario's phases said, merged."""
 
-    record: dict | None = None
+    record: ScenarioRecord | None = None
     did: str = "passed"
     """"passed", "failed" or "skipped": what the scenario itself did."""
     xfail: bool = False
@@ -72,9 +72,10 @@ class ScenarioCollector:
 
     def add(self, report: pytest.TestReport) -> None:
         properties = dict(report.user_properties)
-        record, evidence = properties.get(SCENARIO_PROPERTY), properties.get(EVIDENCE_PROPERTY)
-        if record is None and report.nodeid not in self.scenarios:
+        data, evidence = properties.get(SCENARIO_PROPERTY), properties.get(EVIDENCE_PROPERTY)
+        if data is None and report.nodeid not in self.scenarios:
             return
+        record = None if data is None else data if isinstance(data, ScenarioRecord) else ScenarioRecord.from_data(data)
         seen = self.scenarios.setdefault(report.nodeid, Collected())
         seen.duration += report.duration
         start = getattr(report, "start", None)
@@ -82,7 +83,7 @@ class ScenarioCollector:
             seen.start = float(start)
         if isinstance(evidence, dict):
             seen.evidence.update({k: str(v) for k, v in evidence.items() if k in ("screenshot", "trace") and v})
-        if record is not None and (seen.record is None or record.get("ran") or not seen.record.get("ran")):
+        if record is not None and (seen.record is None or record.ran or not seen.record.ran):
             seen.record = record
         if seen.did != "passed":
             return  # the first bad phase tells the story; a later teardown error adds nothing
@@ -122,28 +123,26 @@ def build_scenarios(collected: dict[str, Collected], since: float | None = None)
         record = seen.record
         if record is None:
             continue
-        steps = [StepResult(keyword=s["keyword"], text=s["text"], duration=s.get("duration", 0.0),
-                            status=s.get("status") or ("failed" if s.get("failed") else "passed"),
-                            line=s.get("line"), background=s.get("background", False),
-                            datatable=s.get("datatable"), docstring=s.get("docstring"))
-                 for s in record["steps"]]
-        if seen.did == "skipped" or (seen.did == "failed" and not record.get("ran")):
+        steps = [StepResult(keyword=s.keyword, text=s.text, duration=s.duration, status=s.status, line=s.line,
+                            background=s.background, datatable=s.datatable, docstring=s.docstring)
+                 for s in record.steps]
+        if seen.did == "skipped" or (seen.did == "failed" and not record.ran):
             for step in steps:
                 step.status, step.duration = "skipped", 0.0
-        status = NOT_APPLICABLE if seen.did == "skipped" and record.get("position_skip") else seen.did
+        status = NOT_APPLICABLE if seen.did == "skipped" and record.position_skip else seen.did
         for step in steps:
             # pytest-bdd times steps with time.perf_counter, which a frozen clock (freezegun) also
             # freezes or moves: such a duration measures the system's clock, not the step.
             if step.duration is not None and not 0 <= step.duration <= seen.duration + 0.5:
                 step.duration = None
         results.append(ScenarioResult(
-            id=nodeid, anchor="", feature=record["feature"], feature_file=record["feature_file"],
-            rule=record.get("rule"), keyword=record.get("keyword", "Scenario"), name=record["scenario"],
-            line=record["line"], example=record.get("example"), tags=list(record["tags"]), steps=steps,
+            id=nodeid, anchor="", feature=record.feature, feature_file=record.feature_file,
+            rule=record.rule, keyword=record.keyword, name=record.scenario,
+            line=record.line, example=record.example, tags=list(record.tags), steps=steps,
             status=status, message=seen.message, where=seen.where, duration=round(seen.duration, 6),
-            evidence=dict(sorted(seen.evidence.items())), positions=dict(record.get("positions") or {}),
+            evidence=dict(sorted(seen.evidence.items())), positions=dict(record.positions),
             # a skipped scenario (one that could not start, say) is no partial check: it has nothing to list
-            unchecked=[redact(d) for d in record.get("unchecked") or ()] if seen.did != "skipped" else [],
+            unchecked=[redact(d) for d in record.unchecked] if seen.did != "skipped" else [],
             started=_started(seen.start, since),
         ))
     results.sort(key=lambda s: s.sort_key)
@@ -166,12 +165,12 @@ def build_features(collected: dict[str, Collected]) -> list[FeatureInfo]:
         record = seen.record
         if record is None:
             continue
-        feature = features.setdefault(record["feature_file"], FeatureInfo(
-            file=record["feature_file"], name=record["feature"], description=record.get("feature_description", "")))
-        if record.get("rule"):
+        feature = features.setdefault(record.feature_file, FeatureInfo(
+            file=record.feature_file, name=record.feature, description=record.feature_description))
+        if record.rule:
             lines = rule_lines.setdefault(feature.file, {})
-            lines[record["rule"]] = min(lines.get(record["rule"], record["line"]), record["line"])
-            feature.rules[record["rule"]] = record.get("rule_description", "")
+            lines[record.rule] = min(lines.get(record.rule, record.line), record.line)
+            feature.rules[record.rule] = record.rule_description
     for file, feature in features.items():
         order = rule_lines.get(file, {})
         feature.rules = {name: feature.rules[name] for name in sorted(order, key=order.get)}

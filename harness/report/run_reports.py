@@ -123,7 +123,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         record = scenario_record(item)
         for failure in live:
-            if failure.matches(str(record["scenario"]), record["tags"]):  # type: ignore[arg-type]
+            if failure.matches(record.scenario, record.tags):
                 item.add_marker(pytest.mark.xfail(reason=f"expected failure: {failure.reason}", strict=False))
                 break
     if hasattr(config, "workeroutput") and SYSTEM_KEY in config.stash:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
+from ..outcome import ScenarioOutcome, ScenarioRecord
 from ..repetition import scenario_id
 from .collect import Collected, redact
 from .model import ID_TAG, FlakyScenario, Repetition
@@ -34,16 +35,16 @@ def _rank(repetition: Repetition) -> int:
     return WORST_FIRST.index(repetition.outcome) if repetition.outcome in WORST_FIRST else 0
 
 
-def settle(entries: Mapping[str, T], read: Callable[[str, T], tuple[Mapping | None, Repetition]]
+def settle(entries: Mapping[str, T], read: Callable[[str, T], tuple[ScenarioRecord | None, Repetition]]
            ) -> tuple[dict[str, T], list[FlakyScenario]]:
     """One entry per scenario, under the id it has without --repeat (the worst repetition's),
     and the flaky scenarios. `entries`: node id -> what was collected of that test;
     `read` gives its scenario record and what the repetition did."""
-    groups: dict[str, list[tuple[Repetition, T, Mapping]]] = {}
+    groups: dict[str, list[tuple[Repetition, T, ScenarioRecord]]] = {}
     settled: dict[str, T] = {}
     for nodeid, entry in entries.items():
         record, repetition = read(nodeid, entry)
-        if record is None or not record.get("repetition"):
+        if record is None or not record.repetition:
             settled[nodeid] = entry  # a run without --repeat: nothing to settle
             continue
         base = scenario_id(nodeid)
@@ -55,36 +56,37 @@ def settle(entries: Mapping[str, T], read: Callable[[str, T], tuple[Mapping | No
         worst, settled[base], record = min(runs, key=lambda run: _rank(run[0]))
         if len({repetition.said for repetition, _, _ in runs}) > 1:
             flaky.append((record, FlakyScenario(
-                id=base, feature=str(record["feature"]), name=str(record.get("title") or record["scenario"]),
-                requirements=[tag for tag in record["tags"] if ID_TAG.match(tag)], outcome=worst.outcome,
+                id=base, feature=record.feature, name=record.title,
+                requirements=[tag for tag in record.tags if ID_TAG.match(tag)], outcome=worst.outcome,
                 repetitions=[repetition for repetition, _, _ in runs])))
-    flaky.sort(key=lambda pair: (pair[0]["feature_file"], pair[0]["line"], pair[0].get("example") or 0, pair[1].id))
+    flaky.sort(key=lambda pair: (pair[0].feature_file, pair[0].line, pair[0].example or 0, pair[1].id))
     return settled, [scenario for _, scenario in flaky]
 
 
-def _number(record: Mapping | None) -> int:
-    repetition = (record or {}).get("repetition")
+def _number(record: ScenarioRecord | None) -> int:
+    repetition = record.repetition if record is not None else None
     return int(repetition["number"]) if repetition else 1
 
 
-def from_collected(nodeid: str, seen: Collected) -> tuple[Mapping | None, Repetition]:
+def from_collected(nodeid: str, seen: Collected) -> tuple[ScenarioRecord | None, Repetition]:
     """`settle`'s reader for the report writer's ScenarioCollector."""
-    record = seen.record or {}
+    record = seen.record
     outcome = ("expected failure" if seen.xfail and seen.did == "failed"
-               else NOT_APPLICABLE if seen.did == "skipped" and record.get("position_skip") else seen.did)
-    return seen.record, Repetition(number=_number(record), outcome=outcome, message=seen.message, where=seen.where,
+               else NOT_APPLICABLE if seen.did == "skipped" and record is not None and record.position_skip
+               else seen.did)
+    return record, Repetition(number=_number(record), outcome=outcome, message=seen.message, where=seen.where,
                                    evidence=dict(seen.evidence), id=nodeid)
 
 
-def from_console(nodeid: str, outcome: dict) -> tuple[Mapping | None, Repetition]:
-    """`settle`'s reader for the console's outcomes (console.ScenarioOutcome)."""
-    return outcome, Repetition(number=_number(outcome), outcome=outcome["outcome"], message=outcome["message"],
-                               evidence=dict(outcome.get("evidence") or {}), id=nodeid)
+def from_console(nodeid: str, outcome: ScenarioOutcome) -> tuple[ScenarioRecord, Repetition]:
+    """`settle`'s reader for the console's outcomes."""
+    return outcome.record, Repetition(number=_number(outcome.record), outcome=outcome.outcome, message=outcome.message,
+                                      evidence=dict(outcome.evidence or {}), id=nodeid)
 
 
-def repetition_label(record: Mapping) -> str:
+def repetition_label(record: ScenarioRecord) -> str:
     """" (repeat 2 of 3)" after a repetition's name as it finishes; nothing without --repeat."""
-    repetition = record.get("repetition")
+    repetition = record.repetition
     return f" (repeat {repetition['number']} of {repetition['of']})" if repetition else ""
 
 

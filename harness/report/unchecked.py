@@ -14,14 +14,16 @@ pytest-xdist says the same.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .collect import redact
+
+if TYPE_CHECKING:
+    from ..outcome import ScenarioRecord
 
 __all__ = ["console_lines"]
 
 
-def console_lines(outcome: Mapping[str, Any]) -> list[str]:
+def console_lines(record: ScenarioRecord) -> list[str]:
     """The lines under a scenario's console line, one for each detail it left unchecked."""
-    return [f"unchecked: {redact(detail)}" for detail in outcome.get("unchecked") or ()]
+    return [f"unchecked: {redact(detail)}" for detail in record.unchecked]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mfa_conformance.plugin import SCENARIO_PROPERTY
-from mfa_conformance.report.collect import EVIDENCE_PROPERTY, ScenarioCollector, build_scenarios, redact
+from mfa_conformance.outcome import EVIDENCE_PROPERTY, SCENARIO_PROPERTY
+from mfa_conformance.report.collect import ScenarioCollector, build_scenarios, redact
 from mfa_conformance.report.cucumber import cucumber_json
 from mfa_conformance.report.html import render_html
 from mfa_conformance.report.junit import junit_xml
