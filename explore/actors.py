@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 
 from hypothesis.stateful import Bundle
 
-from mfa_conformance.driver import Account, Capability, Session, SystemUnderTest
-from mfa_conformance.phone.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.driver import Account, Session, SystemUnderTest
+from mfa_conformance.people.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.people.person import PRONOUNS
 
 from .model_state import Code, time_step
 
 __all__ = ["Actor", "Phone", "phone_for", "PRONOUNS", "CAST", "ACTORS", "PEOPLE", "PHONES", "unique_cast"]
 
-PRONOUNS = {"Dana": ("she", "her"), "Erin": ("she", "her"), "Olga": ("she", "her")}
-"""Subject and possessive pronoun of each persona, as the feature files use them."""
 
 CAST = (
     # persona, practice display name, account holder
@@ -53,6 +52,9 @@ class Phone:
 
 @dataclass(eq=False)
 class Actor:
+    """A persona of the exploration. Not a `people.Person`: its phones are the model's numbered
+    `Phone`s, whose keys the model tracks on its own, independent of the simulator and the steps."""
+
     name: str
     account: Account
     system: SystemUnderTest

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mfa_conformance.phone.authenticator import UnreadableQrCode
+from mfa_conformance.people.authenticator import UnreadableQrCode
 from mfa_conformance.driver import Stage
 from mfa_conformance.driver import errors as refused
 

@@ -10,7 +10,7 @@ cannot be explored this way, and `explore` says so before it starts.
 
 from __future__ import annotations
 
-from mfa_conformance.phone.authenticator import phone_for
+from mfa_conformance.people.authenticator import phone_for
 from mfa_conformance.driver import Account, Capability, Feature, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 

@@ -21,6 +21,7 @@ import pytest
 
 from .driver.loading import resolve_sut_spec
 from .outcome import EVIDENCE_PROPERTY
+from .people.introductions import PERSON_LINE
 from .plugin import CANNOT_TELL, FACTORY_KEY, OPENED_KEY, SYSTEM_KEY, declare_positions
 from .driver import Capability
 from .driver.browser.profile import DEFAULT_PROFILE
@@ -29,7 +30,6 @@ from .driver.browser.settings import BrowserSettings, SetupError, missing_person
 __all__ = ["EVIDENCE_PROPERTY", "evidence_folder", "is_browser_run", "BROWSER_SPECS", "features_personas"]
 
 BROWSER_SPECS = {"browser", "mfa_conformance.driver.browser:browser_system"}
-PERSONA_STEP = re.compile(r"^\s*(?:Given|And|But|When|Then|\*)\s+(\w+) is (?:the account holder|a user) of (.+?)\s*$")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -156,8 +156,8 @@ def features_personas(config: pytest.Config) -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     for file in files:
         for line in file.read_text(encoding="utf-8").splitlines():
-            if match := PERSONA_STEP.match(line):
-                names.setdefault(match.group(1), set()).add(match.group(2))
+            if match := PERSON_LINE.match(line):
+                names.setdefault(match["name"], set()).add(match["practice"])
     return names
 
 

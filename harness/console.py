@@ -16,7 +16,6 @@ own) stay: CI reads them.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import time
 from collections import defaultdict

@@ -5,32 +5,23 @@ naming the account and what to do."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from mfa_conformance.requirements.catalogue import FEATURES_DIR
 from .driver import Account, Capability, SystemUnderTest
+from .people.introductions import introduced
 from .steps.baseline import preflight
 
 __all__ = ["cast_of", "cast_of_the_features", "accounts_to_check", "check_accounts"]
 
-KEYWORD = r"^\s*(?:(?:Given|And|But|\*)\s+)?"
-PRACTICE = re.compile(KEYWORD + r"(.+) is a practice where MFA is (not )?available\s*$")
-PERSON = re.compile(KEYWORD + r"(\w+) is (the account holder|a user) of (.+?)\s*$")
 
 Cast = tuple[set[tuple[str, bool]], set[tuple[str, str]]]
 
 
 def cast_of(lines: Iterable[str]) -> Cast:
     """(practice, MFA available) and (persona, practice) pairs these step lines introduce."""
-    practices, people = set(), set()
-    for line in lines:
-        if match := PRACTICE.match(line):
-            practices.add((match.group(1), not match.group(2)))
-        elif match := PERSON.match(line):
-            people.add((match.group(1), match.group(3)))
-    return practices, people
+    return introduced(lines)
 
 
 def cast_of_the_features() -> Cast:

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from mfa_conformance.phone.authenticator import AuthenticatorApp
+from mfa_conformance.people.authenticator import AuthenticatorApp
+from mfa_conformance.people.introductions import is_introduction
 from mfa_conformance.driver import Account, Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
@@ -38,8 +39,6 @@ WAITS_PROPERTY = "mfa_waits"
 """Each wait (start, seconds, why) and the worker, for the benchmark's breakdown."""
 
 ENROLLED_GIVEN = re.compile(r"^(\w+) has set up MFA with (?:her|his|their) phone$")
-INTRODUCTION = re.compile(r"^(?:.+ is a practice where MFA is (?:not )?available|\w+ is the account holder of .+"
-                          r"|\w+ is a user of .+)$")
 PRACTICE_WORDS = re.compile(r"enforc|safelist", re.IGNORECASE)
 
 
@@ -107,10 +106,6 @@ def phone_on(system: SystemUnderTest, ledger: Ledger) -> AuthenticatorApp:
 def wanted_enrolled(given_steps: list[str]) -> set[str]:
     """Personas a scenario's Given steps say have set up MFA."""
     return {match.group(1) for text in given_steps if (match := ENROLLED_GIVEN.match(text))}
-
-
-def is_introduction(text: str) -> bool:
-    return bool(INTRODUCTION.match(text))
 
 
 def touches_practice(texts: list[str]) -> bool:

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 import pytest
 
 from mfa_conformance.driver import Account, Capability, Detail, EnrollmentScreen, Feature, Session, Stage, SystemUnderTest
-from mfa_conformance.phone.authenticator import AuthenticatorApp
 from mfa_conformance.driver.errors import Refused
+from mfa_conformance.people.authenticator import AuthenticatorApp
+from mfa_conformance.people.person import Person
 
 from .baseline import Ledger, phone_on
 
 __all__ = ["Persona", "Cast", "PASSWORD_LENGTH", "UNCHECKED"]
 
 PASSWORD_LENGTH = 20
-PRONOUNS = {"Dana": "her", "Erin": "her", "Gail": "her", "Olga": "her", "Frank": "his"}
 UNCHECKED = pytest.StashKey[list[str]]()
 """The scenario's `Cast.unchecked`, where the plugin finds it for the scenario's report."""
 
@@ -49,13 +49,10 @@ def shown(cast: Cast, detail: Detail, what: str) -> bool:
     return False
 
 
-@dataclass
-class Persona:
-    name: str
-    account: Account
-    system: SystemUnderTest
-    phone: AuthenticatorApp
-    session: Session | None = None
+@dataclass(eq=False)
+class Persona(Person):
+    """A person of the scenarios, with the journeys the steps take her on and what the harness saw."""
+
     device_name: str | None = None
     noted_code: str | None = None
     last_code: str | None = None
@@ -70,21 +67,6 @@ class Persona:
     """Something happened (wrong codes) after which the account's standing is not known."""
     adopted: bool = False
     """The account started the scenario enrolled with a phone the harness held from an earlier one."""
-
-    def __repr__(self) -> str:
-        return f"Persona({self.name!r}, {self.account!r})"
-
-    @property
-    def pronoun(self) -> str:
-        return PRONOUNS.get(self.name, "their")
-
-    @property
-    def practice(self) -> str:
-        return self.account.practice
-
-    def sign_in(self, address: str | None = None) -> Session:
-        self.session = self.system.sign_in(self.account.username, self.account.password, address=address)
-        return self.session
 
     def code(self) -> str:
         self.last_code = self.phone.current_code()
@@ -164,10 +146,6 @@ class Persona:
     def lose_phone(self) -> None:
         self.old_phone, self.phone = self.phone, self.new_phone()
 
-    def sign_out(self) -> None:
-        if self.session is not None:
-            self.session.sign_out()
-            self.session = None
 
 
 class Cast:

@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from mfa_conformance.driver import Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
+from mfa_conformance.people import introductions
 from mfa_conformance.requirements.positions import Declaration
 
 from .baseline import Ledger
@@ -39,19 +40,14 @@ def outcome() -> Outcome:
     return Outcome()
 
 
-@given(parsers.re(r"(?P<practice>.+) is a practice where MFA is (?P<negation>not )?available"))
+@given(parsers.re(introductions.PRACTICE))
 def _(cast: Cast, practice: str, negation: str | None) -> None:
     cast.add_practice(practice, mfa_available=not negation)
 
 
-@given(parsers.parse("{name} is the account holder of {practice}"))
-def _(cast: Cast, name: str, practice: str) -> None:
-    cast.add_person(name, practice, account_holder=True)
-
-
-@given(parsers.parse("{name} is a user of {practice}"))
-def _(cast: Cast, name: str, practice: str) -> None:
-    cast.add_person(name, practice, account_holder=False)
+@given(parsers.re(introductions.PERSON))
+def _(cast: Cast, name: str, role: str, practice: str) -> None:
+    cast.add_person(name, practice, account_holder=role == "the account holder")
 
 
 @given(parsers.parse("it is {hour:d}:{minute:d}:{second:d} UTC"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from mfa_conformance.driver import Detail, EnrollmentScreen, Feature, SystemUnderTest
-from mfa_conformance.phone.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
+from mfa_conformance.people.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
 
 from .cast import Cast, Persona, shown
 from .outcome import Outcome, attempt
@@ -204,7 +204,7 @@ def _(cast: Cast) -> None:
 def _(cast: Cast, outcome: Outcome, name: str, device: str) -> None:
     status = cast[name].ensure_signed_in().own_mfa_status()
     assert status.enrolled, f"{name}'s MFA status is not enrolled"
-    if shown(cast, Detail.OWN_DEVICE_NAME, f"{name}'s device name in {cast[name].pronoun} own MFA status"):
+    if shown(cast, Detail.OWN_DEVICE_NAME, f"{name}'s device name in {cast[name].possessive} own MFA status"):
         assert status.device_name == device, f"{name}'s device is {status.device_name!r}, not {device!r}"
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from mfa_conformance.phone.authenticator import KeyUri
+from mfa_conformance.people.authenticator import KeyUri
 from mfa_conformance.driver import Page, Session, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import CannotTell, Refused

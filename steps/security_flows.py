@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from mfa_conformance.phone.authenticator import AuthenticatorApp
+from mfa_conformance.people.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Session, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.driver.errors import Refused

@@ -12,12 +12,11 @@ from pytest_bdd import given, parsers, then, when
 
 from mfa_conformance.driver import Stage
 from mfa_conformance.driver import errors as refused
-from mfa_conformance.driver.errors import Refused
 from mfa_conformance.requirements.positions import Declaration
 
 from .cast import Cast
 from .lockout import right_code_locked_out
-from .outcome import Outcome, attempt, expect_refusal
+from .outcome import Outcome, attempt
 
 PRONOUN = r"(?:her|his|their)"
 

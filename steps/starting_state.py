@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from mfa_conformance.phone.authenticator import AuthenticatorApp
+from mfa_conformance.people.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Capability, Feature, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
@@ -228,7 +228,7 @@ def _without_device(standing: Standing) -> None:
 def took(cast: Cast, persona: Persona, who: str, requirement: str) -> None:
     """The reset left the account without a device, as its requirement says; else ActionMisbehaved."""
     if probe(cast.system, persona.account.username, persona.account.password) != "no device":
-        them = {"her": "her", "his": "him"}.get(persona.pronoun, "them")
+        them = {"her": "her", "his": "him"}.get(persona.possessive, "them")
         raise ActionMisbehaved(requirement, f"{who} left {persona.name} enrolled: the product still asks "
                                             f"{them} for a code ({requirement})")
 

@@ -26,7 +26,7 @@ def second_device_allowed() -> ProvisionedSystem:
 
 def _enrolled_elsewhere(name: str, *, support_console: bool) -> ProvisionedSystem:
     """A staging system on which `name` set up MFA on a phone the harness never saw."""
-    from mfa_conformance.phone.authenticator import AuthenticatorApp
+    from mfa_conformance.people.authenticator import AuthenticatorApp
 
     system = ProvisionedSystem(support_console=support_console)
     account = system.persona(name, practice=system.profile_practice("Riverside Clinic", mfa_available=True))

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mfa_conformance.phone.authenticator import KeyUri, QrCodeReader, UnreadableQrCode
+from mfa_conformance.people.authenticator import KeyUri, QrCodeReader, UnreadableQrCode
 from mfa_conformance.simulator import Simulator, totp
 from mfa_conformance.simulator.enrollment import ISSUER
 from mfa_conformance.steps.enrollment import every_app_problems

@@ -2,7 +2,7 @@
 
 From the bottom: the driver interface, the simulator (a domain model with no
 I/O) and the requirements (catalogue, positions, how-to); the drivers over a
-system (in-process, browser), the phone, and the binding of feature files to
+system (in-process, browser), the people and their phones, and the binding of feature files to
 steps; the steps, exploration and the reference web app; at the top the
 command, the pytest plugins and the reports. A layer imports only from layers
 below it, and every arrow between two top-level folders points down
@@ -94,7 +94,7 @@ LAYERS = {
     f"{PACKAGE}.driver.inprocess_pages": 1,
     f"{PACKAGE}.driver.provisioned": 1,
     f"{PACKAGE}.driver.browser": 1,
-    f"{PACKAGE}.phone": 1,
+    f"{PACKAGE}.people": 1,
     f"{PACKAGE}.steps.pytest_bdd_private": 1,
     f"{PACKAGE}.steps.feature_files": 1,
     f"{PACKAGE}.steps": 2,
@@ -116,7 +116,7 @@ LAYERS = {
 }
 
 # Each top-level folder's rank: an import from one folder into another points to a lower rank.
-FOLDER_RANK = {"simulator": 0, "features": 0, "profiles": 0, "requirements": 1, "driver": 2, "phone": 3,
+FOLDER_RANK = {"simulator": 0, "features": 0, "profiles": 0, "requirements": 1, "driver": 2, "people": 3,
                "steps": 4, "explore": 4, "webapp": 4, "harness": 5}
 
 
@@ -213,7 +213,7 @@ def test_the_simulator_does_no_io_and_knows_no_harness() -> None:
     assert offenders == {}
 
 
-@pytest.mark.parametrize("package", ["steps", "explore", "requirements", "phone", "plugin", "report", "console"])
+@pytest.mark.parametrize("package", ["steps", "explore", "requirements", "people", "plugin", "report", "console"])
 def test_only_the_in_process_driver_and_the_web_app_import_the_simulator(package: str) -> None:
     offenders = {module for module, targets in GRAPH.items() if _within(module, f"{PACKAGE}.{package}")
                  and any(_within(target, f"{PACKAGE}.simulator") for target in targets)}

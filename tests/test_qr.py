@@ -16,7 +16,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from mfa_conformance.phone.authenticator import KeyUri
+from mfa_conformance.people.authenticator import KeyUri
 from mfa_conformance.simulator.qr import qr_png
 
 from .world import build_world

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from mfa_conformance.phone.authenticator import AuthenticatorApp
+from mfa_conformance.people.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Capability, Page, Stage, errors
 from mfa_conformance.driver.inprocess import InProcessSystem
 from mfa_conformance.driver.provisioned import ProvisionedSystem

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from mfa_conformance.phone.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
+from mfa_conformance.people.authenticator import AuthenticatorApp, KeyUri, QrCodeReader
 from mfa_conformance.simulator import ISSUER, SUGGESTED_APPS, Simulator, Stage, errors, totp
 from mfa_conformance.simulator.base import WRONG_CODE_LIMIT
 from mfa_conformance.simulator.safelist import allows, parse_safelist

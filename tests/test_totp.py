@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pyotp
 import pytest
 
-from mfa_conformance.phone.authenticator import AuthenticatorApp, KeyUri
+from mfa_conformance.people.authenticator import AuthenticatorApp, KeyUri
 from mfa_conformance.simulator import totp
 from mfa_conformance.simulator.qr import qr_png
 

@@ -14,12 +14,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mfa_conformance.phone.authenticator import phone_for
+from mfa_conformance.people.authenticator import phone_for
 from mfa_conformance.driver import Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 from mfa_conformance.requirements.positions import load_positions
 
-from .world import Person, ProbeFailed, World, wrong_code
+from .world import ProbeFailed, ProbePerson, World, wrong_code
 
 __all__ = ["Probe", "PROBES"]
 
@@ -39,7 +39,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def _lock(erin: Person) -> int:
+def _lock(erin: ProbePerson) -> int:
     """Wrong codes in a row until code entry locks: how many it took."""
     session = erin.sign_in()
     if session.stage is not Stage.CODE_REQUIRED:
@@ -55,7 +55,7 @@ def _lock(erin: Person) -> int:
                       f"(NIST SP 800-63B allows at most {MOST_WRONG_CODES})")
 
 
-def _right_code_signs_in(erin: Person) -> bool:
+def _right_code_signs_in(erin: ProbePerson) -> bool:
     """Whether the right code signs Erin in now (False: code entry is locked)."""
     try:
         session = erin.sign_in()
@@ -65,7 +65,7 @@ def _right_code_signs_in(erin: Person) -> bool:
     return session.stage is Stage.SIGNED_IN
 
 
-def _wrong_codes(erin: Person, count: int) -> None:
+def _wrong_codes(erin: ProbePerson, count: int) -> None:
     session = erin.sign_in()
     for n in range(1, count + 1):
         try:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from mfa_conformance.phone.authenticator import AuthenticatorApp, phone_for
 from mfa_conformance.driver import Account, Session, Stage, SystemUnderTest
+from mfa_conformance.people.authenticator import AuthenticatorApp, phone_for
+from mfa_conformance.people.person import Person
 
-__all__ = ["Person", "World", "wrong_code", "ProbeFailed"]
+__all__ = ["ProbePerson", "World", "wrong_code", "ProbeFailed"]
 
 
 class ProbeFailed(Exception):
@@ -26,18 +27,11 @@ def wrong_code(phone: AuthenticatorApp) -> str:
     return f"{(int(phone.code_at_offset(0)) + 500_000) % 1_000_000:06d}"
 
 
-@dataclass
-class Person:
-    name: str
-    account: Account
-    system: SystemUnderTest
-    phone: AuthenticatorApp
-    session: Session | None = None
-    devices: list[AuthenticatorApp] = field(default_factory=list)
+@dataclass(eq=False)
+class ProbePerson(Person):
+    """A person of one probe, with the devices she saved during it."""
 
-    def sign_in(self, address: str | None = None) -> Session:
-        self.session = self.system.sign_in(self.account.username, self.account.password, address=address)
-        return self.session
+    devices: list[AuthenticatorApp] = field(default_factory=list)
 
     def sign_in_fully(self) -> Session:
         session = self.sign_in()
@@ -63,10 +57,6 @@ class Person:
         self.session.save_device(phone.current_code(), name)
         self.devices.append(phone)
 
-    def sign_out(self) -> None:
-        if self.session is not None:
-            self.session.sign_out()
-            self.session = None
 
 
 class World:
@@ -80,8 +70,8 @@ class World:
         self.dana = self._person("Dana", suffix, holder=True)
         self.erin = self._person("Erin", suffix, holder=False)
 
-    def _person(self, name: str, suffix: str, *, holder: bool) -> Person:
+    def _person(self, name: str, suffix: str, *, holder: bool) -> ProbePerson:
         account = Account(practice=self.practice, username=f"{name.lower()}.{suffix}",
                           password=secrets.token_urlsafe(20), account_holder=holder)
         self.system.create_user(self.practice, account.username, account.password, account_holder=holder)
-        return Person(name, account, self.system, phone_for(self.system))
+        return ProbePerson(name, account, self.system, phone_for(self.system))

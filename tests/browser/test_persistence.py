@@ -10,7 +10,7 @@ import pytest
 from mfa_conformance.driver import Stage, UserStatus
 from mfa_conformance.driver.browser.settings import BrowserSettings, prepare
 from mfa_conformance.driver.browser.system import BrowserSystem
-from mfa_conformance.phone.authenticator import AuthenticatorApp
+from mfa_conformance.people.authenticator import AuthenticatorApp
 
 from .served import ServedApp
 

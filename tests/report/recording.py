@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from mfa_conformance.phone.authenticator import QrCodeReader
+from mfa_conformance.people.authenticator import QrCodeReader
 from mfa_conformance.simulator.enrollment import EnrollmentScreen
 
 from .broken import BrokenSimulator, BrokenSystem

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from mfa_conformance.phone.authenticator import KeyUri
+from mfa_conformance.people.authenticator import KeyUri
 
 T = 1_800_000_000.0
 
