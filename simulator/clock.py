@@ -1,8 +1,8 @@
 """Where the simulator reads the time.
 
-The default reads `time.time()` at call time, so freezegun (or any test that
-patches the time module) moves the simulator's clock; a caller may inject any
-other zero-argument callable returning Unix seconds.
+The default reads `time.time()` at call time; a caller may inject any other
+zero-argument callable returning Unix seconds, as the in-process driver does with
+the clock it sets and moves for a scenario (`driver.inprocess.MovableClock`).
 """
 
 import time
