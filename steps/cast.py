@@ -84,6 +84,11 @@ class Persona(Person):
         self.uncertain = False
         return stage
 
+    @property
+    def phone_name(self) -> str:
+        """The device name "has set up MFA with her phone" gives: the name its scenarios check."""
+        return f"{self.name}'s phone"
+
     def sign_in_fully(self) -> Session:
         """Password, then the code, or the forced setup when the practice requires it."""
         session = self.sign_in()
@@ -91,7 +96,7 @@ class Persona(Person):
             self.enter_code()
         elif session.stage is Stage.SETUP_REQUIRED:
             self.scan()
-            self.save_device(f"{self.name}'s phone")
+            self.save_device(self.phone_name)
         assert session.stage is Stage.SIGNED_IN, f"{self.name} could not sign in: {session.stage.value}"
         return session
 
@@ -121,7 +126,7 @@ class Persona(Person):
         takes the device's key as it would from the QR code."""
         if self.adopted:
             return
-        name = f"{self.name}'s phone"
+        name = self.phone_name
         self.phone.add(self.system.seed_device(self.account.username, name))
         self.device_name, self.enrolled_with = name, self.phone
 
@@ -134,7 +139,7 @@ class Persona(Person):
         if session.stage is Stage.CODE_REQUIRED:
             raise AssertionError(f"{self.name} already has MFA set up")
         self.scan()
-        self.save_device(f"{self.name}'s phone")
+        self.save_device(self.phone_name)
         session.sign_out()
         self.session = None
 

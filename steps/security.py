@@ -99,6 +99,7 @@ def _(cast: Cast, attacker: Attacker, positions: Declaration, name: str) -> None
 @when(parsers.re(rf"the code {PRONOUN} phone shows is sent from all of them at once"))
 def _(system: SystemUnderTest, attacker: Attacker) -> None:
     assert attacker.victim is not None and attacker.sessions, "no sessions are waiting for a code"
+    attacker.victim.uncertain = True  # the sessions that lose the race may count wrong codes, until a right one
     code = attacker.victim.code()
     attacker.answers = system.submit_codes_at_once([(session, code) for session in attacker.sessions])
 

@@ -120,6 +120,8 @@ def _(intruder: Intruder, name: str) -> None:
     session, phone = intruder.session(), intruder.phone
     assert phone is not None, f"nobody holds {name}'s old phone"
     code = phone.current_code()
+    if intruder.victim is not None:
+        intruder.victim.uncertain = True  # a refused code counts towards her lockout
     intruder.tried = attempt(f"the code of {name}'s old phone, entered in the sign-in left waiting",
                              lambda: session.submit_code(code))
 

@@ -124,7 +124,9 @@ def settle(cast: Cast, enrolled: set[str]) -> None:
     users = [p for p in people if not p.account.account_holder]
     for persona in holders + users:
         standing = ledger.standing(persona.account.username)
-        keep = persona.name in enrolled and _adoptable(standing)
+        # Only the device the scenario's Given would have set up, under the name it gives, and with no wrong
+        # code counted since a right one: anything else the scenario might check would be another's leftovers.
+        keep = persona.name in enrolled and _adoptable(standing) and standing.device_name == persona.phone_name
         if standing.enrolled and not keep:
             _reset(cast, persona)
             _without_device(standing)
