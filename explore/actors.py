@@ -14,11 +14,11 @@ from hypothesis.stateful import Bundle
 
 from mfa_conformance.driver import Account, Session, SystemUnderTest
 from mfa_conformance.people.authenticator import AuthenticatorApp, phone_for
-from mfa_conformance.people.person import PRONOUNS
+from mfa_conformance.people.person import Pronouns
 
 from .model_state import Code, time_step
 
-__all__ = ["Actor", "Phone", "phone_for", "PRONOUNS", "CAST", "ACTORS", "PEOPLE", "PHONES", "unique_cast"]
+__all__ = ["Actor", "Phone", "phone_for", "CAST", "ACTORS", "PEOPLE", "PHONES", "unique_cast"]
 
 
 CAST = (
@@ -51,7 +51,7 @@ class Phone:
 
 
 @dataclass(eq=False)
-class Actor:
+class Actor(Pronouns):
     """A persona of the exploration. Not a `people.Person`: its phones are the model's numbered
     `Phone`s, whose keys the model tracks on its own, independent of the simulator and the steps."""
 
@@ -67,14 +67,6 @@ class Actor:
 
     def __repr__(self) -> str:
         return f"Actor({self.name!r})"
-
-    @property
-    def subject(self) -> str:
-        return PRONOUNS.get(self.name, ("they", "their"))[0]
-
-    @property
-    def possessive(self) -> str:
-        return PRONOUNS.get(self.name, ("they", "their"))[1]
 
     def now_step(self) -> int:
         return time_step(self.system.now())

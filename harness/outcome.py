@@ -16,30 +16,16 @@ import pytest
 
 from mfa_conformance.steps.baseline import WAITED_FOR_PROPERTY, WAITED_PROPERTY
 
+from .report.model import StepResult
 from .report.verdict import NOT_APPLICABLE
 
-__all__ = ["StepRecord", "ScenarioRecord", "ScenarioOutcome", "collect_outcome", "SCENARIO_PROPERTY",
+__all__ = ["ScenarioRecord", "ScenarioOutcome", "collect_outcome", "SCENARIO_PROPERTY",
            "EVIDENCE_PROPERTY"]
 
 SCENARIO_PROPERTY = "mfa_scenario"
 """The user property carrying a scenario's record (`ScenarioRecord.to_data`)."""
 EVIDENCE_PROPERTY = "mfa_evidence"
 """The user property carrying a scenario's evidence files (screenshot, traces), relative to the report folder."""
-
-
-@dataclass
-class StepRecord:
-    keyword: str
-    text: str
-    status: str = "passed"
-    """"passed", "failed" (the step that failed) or "skipped" (never ran)."""
-    failed: bool = False
-    """pytest-bdd's own flag, which it also sets on the steps after a failure."""
-    duration: float = 0.0
-    line: int | None = None
-    background: bool = False
-    datatable: list[list[str]] | None = None
-    docstring: str | None = None
 
 
 @dataclass
@@ -53,7 +39,8 @@ class ScenarioRecord:
     title: str = ""
     """The name as printed and as `--scenario` takes it (an example's id added where its name repeats)."""
     tags: list[str] = field(default_factory=list)
-    steps: list[StepRecord] = field(default_factory=list)
+    steps: list[StepResult] = field(default_factory=list)
+    """Every step, background first, with its own outcome (the reports' `StepResult`)."""
     ran: bool = False
     keyword: str = "Scenario"
     feature_description: str = ""
@@ -79,13 +66,19 @@ class ScenarioRecord:
     def from_data(cls, data: Mapping[str, object]) -> ScenarioRecord:
         known = {f.name for f in fields(cls)}
         given = {name: value for name, value in data.items() if name in known}
-        given["steps"] = [step if isinstance(step, StepRecord) else
-                          StepRecord(**{k: v for k, v in step.items() if k in _STEP_FIELDS})
+        given["steps"] = [step if isinstance(step, StepResult) else _step(step)
                           for step in data.get("steps") or ()]  # type: ignore[union-attr]
         return cls(**given)  # type: ignore[arg-type]
 
 
-_STEP_FIELDS = {f.name for f in fields(StepRecord)}
+_STEP_FIELDS = {f.name for f in fields(StepResult)}
+
+
+def _step(data: Mapping[str, object]) -> StepResult:
+    """A step as plain data; one without a status is read from pytest-bdd's own `failed` flag."""
+    given = {name: value for name, value in data.items() if name in _STEP_FIELDS}
+    given.setdefault("status", "failed" if data.get("failed") else "passed")
+    return StepResult(**given)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -105,8 +98,8 @@ class ScenarioOutcome:
     expected: str | None = None
     """The --expected-failures entry that said it would fail."""
 
-    def failing_step(self) -> StepRecord | None:
-        return next((step for step in self.record.steps if step.failed), None)
+    def failing_step(self) -> StepResult | None:
+        return next((step for step in self.record.steps if step.status == "failed"), None)
 
 
 def collect_outcome(report: pytest.TestReport) -> ScenarioOutcome | None:

@@ -33,7 +33,8 @@ from mfa_conformance.steps.feature_files import FeatureFileError, bound_features
 from mfa_conformance.steps.pytest_bdd_private import (EXAMPLE_PARAMETER, registry_get_safe, remember_step_lookups,
                                                       scenario_reports_registry, scenario_wrapper_template_registry)
 
-from .outcome import SCENARIO_PROPERTY, ScenarioRecord, StepRecord
+from .outcome import SCENARIO_PROPERTY, ScenarioRecord
+from .report.model import StepResult
 from .reasons import harness_fault, short_reason
 from .repetition import Repetitions, add_option, repetition_of, scenario_id
 
@@ -91,8 +92,8 @@ def scenario_record(item: pytest.Item) -> ScenarioRecord:
         failed = bool(done and done["failed"])
         status = "skipped" if done is None or failure_seen else "failed" if failed else "passed"
         failure_seen = failure_seen or failed
-        steps.append(StepRecord(
-            keyword=step.keyword, text=step.name, failed=failed,
+        steps.append(StepResult(
+            keyword=step.keyword, text=step.name,
             duration=round(done["duration"], 6) if done and status != "skipped" else 0.0,
             status=status, line=step.line_number, background=index < backgrounds,
             datatable=[[str(cell) for cell in row] for row in step.datatable.raw()] if step.datatable else None,

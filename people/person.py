@@ -15,23 +15,17 @@ from mfa_conformance.driver import Account, Session, SystemUnderTest
 
 from .authenticator import AuthenticatorApp
 
-__all__ = ["Person", "PRONOUNS"]
+__all__ = ["Person", "Pronouns", "PRONOUNS"]
 
 PRONOUNS = {"Dana": ("she", "her"), "Erin": ("she", "her"), "Gail": ("she", "her"), "Olga": ("she", "her"),
             "Frank": ("he", "his")}
 """Subject and possessive pronoun of each persona, as the feature files use them ("they", "their" otherwise)."""
 
 
-@dataclass(eq=False)
-class Person:
-    name: str
-    account: Account
-    system: SystemUnderTest
-    phone: AuthenticatorApp
-    session: Session | None = None
+class Pronouns:
+    """How the feature files refer to whoever bears `name` ("she", "her")."""
 
-    def __repr__(self) -> str:  # never the account: it holds the password
-        return f"{type(self).__name__}({self.name!r})"
+    name: str
 
     @property
     def subject(self) -> str:
@@ -40,6 +34,18 @@ class Person:
     @property
     def possessive(self) -> str:
         return PRONOUNS.get(self.name, ("they", "their"))[1]
+
+
+@dataclass(eq=False)
+class Person(Pronouns):
+    name: str
+    account: Account
+    system: SystemUnderTest
+    phone: AuthenticatorApp
+    session: Session | None = None
+
+    def __repr__(self) -> str:  # never the account: it holds the password
+        return f"{type(self).__name__}({self.name!r})"
 
     @property
     def practice(self) -> str:

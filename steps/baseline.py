@@ -25,11 +25,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from mfa_conformance.people.authenticator import AuthenticatorApp
-from mfa_conformance.people.introductions import is_introduction
 from mfa_conformance.driver import Account, Capability, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
 
-__all__ = ["WAITED_PROPERTY", "WAITED_FOR_PROPERTY", "WAITS_PROPERTY", "Ledger", "Standing", "Unreachable", "phone_on", "wanted_enrolled", "is_introduction", "touches_practice", "preflight"]
+__all__ = ["WAITED_PROPERTY", "WAITED_FOR_PROPERTY", "WAITS_PROPERTY", "Ledger", "Standing", "Unreachable", "phone_on", "wanted_enrolled", "touches_practice", "preflight"]
 
 WAITED_PROPERTY = "mfa_waited"
 """The user property of a scenario's report: seconds it waited on the real clock."""

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from mfa_conformance.people.authenticator import AuthenticatorApp
 from mfa_conformance.driver import Capability, Feature, Stage, SystemUnderTest
 from mfa_conformance.driver import errors as refused
+from mfa_conformance.people.authenticator import AuthenticatorApp
+from mfa_conformance.people.introductions import is_introduction
 
 from .baseline import (
-    WAITED_FOR_PROPERTY, WAITED_PROPERTY, WAITS_PROPERTY, Ledger, Standing, Unreachable, is_introduction, probe,
-    skip_unreachable, support_reset, touches_practice, wanted_enrolled,
+    WAITED_FOR_PROPERTY, WAITED_PROPERTY, WAITS_PROPERTY, Ledger, Standing, Unreachable, probe, skip_unreachable,
+    support_reset, touches_practice, wanted_enrolled,
 )
 from .cast import Cast, Persona
 
@@ -112,7 +113,7 @@ def settle(cast: Cast, enrolled: set[str]) -> None:
     """Bring the cast's newly introduced practices and personas to their starting
     state through documented actions (a scenario may introduce some after its
     Background has already acted)."""
-    ledger, system = cast.ledger, cast.system
+    ledger = cast.ledger
     practices, people = cast.unsettled()
     cast.settle_done(practices, people)
     for persona in people:  # learn what the ledger does not know, spending no code

@@ -65,3 +65,15 @@ def test_an_installed_wheel_runs_the_suite_from_any_folder(wheel: Path, tmp_path
     for name in ("driver", "harness", "simulator", "steps", "explore", "webapp"):
         shadow = subprocess.run([str(python), "-c", f"import {name}"], cwd=elsewhere, capture_output=True, env=clean)
         assert shadow.returncode != 0, f"the wheel installs a top-level module {name!r}"
+
+
+def test_no_script_downloads_a_browser() -> None:
+    """Playwright's own browser download cannot reach anything here: every run launches Debian's
+    Chromium through `executable_path`, and nothing the project runs or tells a user to run says otherwise."""
+    repo = Path(__file__).resolve().parent.parent
+    said = "playwright " + "install"  # spelled apart so this file does not name itself
+    places = [repo / ".ci" / "run", repo / "README.md", repo / "pyproject.toml",
+              *(repo / "scripts").iterdir(), *(repo / "docs").rglob("*.md"), *(repo / "benchmarks").glob("*.py")]
+    naming = [str(path.relative_to(repo)) for path in places if path.is_file()
+              and said in path.read_text(encoding="utf-8", errors="replace").lower()]
+    assert naming == []

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
 from ..outcome import EVIDENCE_PROPERTY, SCENARIO_PROPERTY, ScenarioRecord
-from .model import FeatureInfo, ScenarioResult, StepResult
+from .model import FeatureInfo, ScenarioResult
 from .verdict import NOT_APPLICABLE
 
 __all__ = ["Collected", "ScenarioCollector", "redact", "build_scenarios", "build_features"]
@@ -123,9 +123,7 @@ def build_scenarios(collected: dict[str, Collected], since: float | None = None)
         record = seen.record
         if record is None:
             continue
-        steps = [StepResult(keyword=s.keyword, text=s.text, duration=s.duration, status=s.status, line=s.line,
-                            background=s.background, datatable=s.datatable, docstring=s.docstring)
-                 for s in record.steps]
+        steps = [replace(step) for step in record.steps]  # changed below for this report only
         if seen.did == "skipped" or (seen.did == "failed" and not record.ran):
             for step in steps:
                 step.status, step.duration = "skipped", 0.0

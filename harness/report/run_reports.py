@@ -97,18 +97,10 @@ def pytest_configure(config: pytest.Config) -> None:
         except ExpectedFailuresError as error:
             raise pytest.UsageError(f"--expected-failures: {error}") from None
     config.stash[EXPECTED_KEY] = failures
-    directory = report_dir(config)
-    if directory is not None and not hasattr(config, "workerinput"):
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise pytest.UsageError(f"--report-dir {directory}: cannot create it ({error.strerror or error})") from None
-    allure = allure_dir(config)
-    if allure is not None and not hasattr(config, "workerinput"):
-        try:
-            allure.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise pytest.UsageError(f"--alluredir {allure}: cannot create it ({error.strerror or error})") from None
+    directory, allure = report_dir(config), allure_dir(config)
+    if not hasattr(config, "workerinput"):  # the controller writes; workers only send it their reports
+        _create(directory, "--report-dir")
+        _create(allure, "--alluredir")
     if (directory is not None or option or allure is not None) and not hasattr(config, "workerinput"):
         writer = ReportWriter(config, directory, failures, path)
         writer.allure = allure
@@ -128,6 +120,15 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                 break
     if hasattr(config, "workeroutput") and SYSTEM_KEY in config.stash:
         config.workeroutput[SYSTEM_OUTPUT] = _describe(config.stash[SYSTEM_KEY])
+
+
+def _create(folder: Path | None, option: str) -> None:
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise pytest.UsageError(f"{option} {folder}: cannot create it ({error.strerror or error})") from None
 
 
 class ReportWriter:
