@@ -229,12 +229,25 @@ class AuthenticatorApp:
         key = self._keys[name]
         now = self._now()
         step = int(now // key.period)
-        if self._shown.get(name) == step or (step + 1) * key.period - now < self._latency:
+        used = self._shown.get(name)
+        if used is not None and used >= step:  # this step's code (or a later one) was already shown
+            self._wait_until((used + 1) * key.period + 0.001)
+        elif (step + 1) * key.period - now < self._latency:
             self._wait_until((step + 1) * key.period + 0.001)
-            now = self._now()
-            step = int(now // key.period)
+        step = int(self._now() // key.period)
         self._shown[name] = step
         return self._code(key, step)
+
+    def note_accepted(self, code: str, account: str | None = None, *, reach: int = 3) -> None:
+        """A code of this app the system accepted, whichever way it was read off (an earlier or later
+        step's, for the drift checks): the system now refuses that step and every earlier one, so the
+        app shows none of them again."""
+        name = self._account(account)
+        key = self._keys[name]
+        now = int(self._now() // key.period)
+        steps = [step for step in range(now - reach, now + reach + 1) if self._code(key, step) == code]
+        if steps:
+            self._shown[name] = max(self._shown.get(name, steps[-1]), steps[-1])
 
     def last_shown_step(self, account: str | None = None) -> int | None:
         """The time step of the last code the app showed for the account, if any."""

@@ -76,12 +76,15 @@ class Persona(Person):
         """A refused code counts towards the lockout, so the account's standing is uncertain
         until a code is accepted again (which clears the count)."""
         assert self.session is not None, f"{self.name} has not entered a password"
+        code = self.code() if code is None else code
         try:
-            stage = self.session.submit_code(self.code() if code is None else code)
+            stage = self.session.submit_code(code)
         except Refused:
             self.uncertain = True
             raise
         self.uncertain = False
+        if len(self.phone.accounts) == 1:
+            self.phone.note_accepted(code)  # a code read off at another step uses that step up too
         return stage
 
     @property

@@ -131,6 +131,7 @@ def settle(cast: Cast, enrolled: set[str]) -> None:
         if standing.enrolled and not keep:
             _reset(cast, persona)
             _without_device(standing)
+            persona.was_reset()  # else a forced setup earlier in this preparation would be recorded as kept
         if keep:
             assert standing.phone is not None
             persona.phone, persona.enrolled_with, persona.adopted = standing.phone, standing.phone, True

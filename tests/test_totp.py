@@ -212,3 +212,21 @@ class TestProvisioningUri:
         app = pyotp.TOTP(key._secret, digits=key.digits, interval=key.period)
         assert totp.matching_step(secret, app.at(NOW), unix_time=NOW) == STEP
 
+
+
+@pytest.mark.parametrize(("offset", "shows_next"), [(1, STEP + 2), (0, STEP + 1), (-1, STEP)])
+def test_a_code_accepted_at_another_step_uses_that_step_up(offset: int, shows_next: int) -> None:
+    """A product refuses every step up to the last one it accepted (replay): a code read off one step
+    ahead for the drift checks leaves the phone showing nothing before the step after it."""
+    clock = {"now": float(NOW)}
+    waited: list[float] = []
+
+    def wait_until(when: float) -> None:
+        waited.append(when)
+        clock["now"] = when
+
+    app = AuthenticatorApp(now=lambda: clock["now"], wait_until=wait_until, latency=0.0)
+    app.scan(qr_png(f"otpauth://totp/Riverside:erin?secret={RFC_SEED.rstrip('=')}&issuer=Riverside"))
+    app.note_accepted(app.code_at_offset(offset))
+    assert app.current_code() == totp.code_at(RFC_SEED, shows_next)
+    assert bool(waited) is (offset >= 0)
